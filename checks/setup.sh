@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Installs what the other checks need on a Debian 12 machine, idempotently (a second run takes
+# seconds). Usage: checks/setup.sh [rust|python|node|pyodide-deps|emscripten|browser|nix|load|all]...
+source "$(dirname "$0")/lib.sh"
+
+setup_rust() {
+  # One Rust for native and wasm builds: Debian's rustc-web (with its std sources for build-std).
+  apt_need build-essential rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy rustfmt-web
+  use_rust
+  "$RUSTC" -V >&2
+}
+
+setup_python() {
+  [ "$PROVIDED" = 1 ] && return 0
+  command -v python3 >/dev/null || apt_need python3
+  # Debian's python3 has no venv/ensurepip unless python3-venv is installed.
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_need python3-venv
+  local key venv
+  key=$(sha256sum <"$ROOT/python/requirements.lock" | cut -c1-16)
+  venv="$PRF_CACHE/venv-$key"
+  if [ ! -e "$venv/.complete" ]; then
+    log "creating the Python venv $venv from python/requirements.lock"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+      -r "$ROOT/python/requirements.lock"
+    touch "$venv/.complete"
+  fi
+  ln -sfn "$venv" "$ROOT/.venv"
+}
+
+setup_node() {
+  if [ "$PROVIDED" != 1 ]; then
+    command -v node >/dev/null || apt_need nodejs
+    command -v npm >/dev/null || apt_need npm
+  fi
+  # npm ci only when the lock changed since the last install into this tree.
+  local want have=""
+  want=$(sha256sum <"$ROOT/web/package-lock.json" | cut -c1-16)
+  [ -f "$WEB_NODE_MODULES/.prf-lock" ] && have=$(cat "$WEB_NODE_MODULES/.prf-lock")
+  if [ "$want" != "$have" ]; then
+    log "npm ci (web/package-lock.json)"
+    (cd "$ROOT/web" && npm ci --prefer-offline --no-audit --no-fund >&2)
+    echo "$want" >"$WEB_NODE_MODULES/.prf-lock"
+  fi
+}
+
+# The pure-Python wheels (pytest, hypothesis and their dependencies) that the Pyodide test run
+# installs inside each runtime, fetched from PyPI against the hashed lock.
+setup_pyodide_deps() {
+  setup_node
+  local v pyver dir
+  for v in $(python3 "$ROOT/checks/pyodide_runtimes.py" versions); do
+    pyver=$(python3 "$ROOT/checks/pyodide_runtimes.py" get "$v" python_short)
+    dir="$PRF_CACHE/pyodide-wheels/py$pyver"
+    if [ ! -e "$dir/.complete-$(sha256sum <"$ROOT/python/pyodide-requirements.lock" | cut -c1-16)" ]; then
+      log "downloading Pyodide test dependencies for Python $pyver"
+      rm -rf "$dir" && mkdir -p "$dir"
+      use_python
+      "$PY" -m pip download -q --disable-pip-version-check --require-hashes --no-deps \
+        --only-binary=:all: --platform any --python-version "$pyver" --implementation py \
+        -d "$dir" -r "$ROOT/python/pyodide-requirements.lock"
+      touch "$dir/.complete-$(sha256sum <"$ROOT/python/pyodide-requirements.lock" | cut -c1-16)"
+    fi
+  done
+}
+
+setup_emscripten() {
+  setup_rust
+  # Debian's emcc (3.1.6) only links the side module; the wheel's ABI comes from the target
+  # runtime's own metadata (see wheel-emscripten.sh).
+  [ "$PROVIDED" = 1 ] || apt_need emscripten
+  command -v emcc >/dev/null || die "emcc not found"
+}
+
+setup_browser() { [ "$PROVIDED" = 1 ] || apt_need chromium fonts-liberation; }
+setup_nix() { [ "$PROVIDED" = 1 ] || apt_need nix-bin; }
+setup_load() { [ "$PROVIDED" = 1 ] || apt_need wrk; }
+
+[ $# -gt 0 ] || set -- all
+for component in "$@"; do
+  case "$component" in
+    rust) setup_rust ;;
+    python) setup_python ;;
+    node) setup_node ;;
+    pyodide-deps) setup_python; setup_pyodide_deps ;;
+    emscripten) setup_emscripten ;;
+    browser) setup_browser ;;
+    nix) setup_nix ;;
+    load) setup_load ;;
+    all) setup_rust; setup_python; setup_node; setup_pyodide_deps; setup_emscripten; setup_browser; setup_nix ;;
+    *) die "unknown component $component" ;;
+  esac
+done
