@@ -46,21 +46,25 @@ setup_node() {
 }
 
 # The pure-Python wheels (pytest, hypothesis and their dependencies) that the Pyodide test run
-# installs inside each runtime, fetched from PyPI against the hashed lock.
+# installs inside each runtime, fetched from PyPI against the hashed lock of the runtime's Python.
 setup_pyodide_deps() {
   setup_node
-  local v pyver dir
+  local v pyver lock dir stamp
   for v in $(python3 "$ROOT/checks/pyodide_runtimes.py" versions); do
     pyver=$(python3 "$ROOT/checks/pyodide_runtimes.py" get "$v" python_short)
+    lock="$ROOT/python/pyodide-py$pyver.lock"
+    [ -f "$lock" ] || die "no $lock for Pyodide $v (make lock)"
     dir="$PRF_CACHE/pyodide-wheels/py$pyver"
-    if [ ! -e "$dir/.complete-$(sha256sum <"$ROOT/python/pyodide-requirements.lock" | cut -c1-16)" ]; then
+    stamp="$dir/.complete-$(sha256sum <"$lock" | cut -c1-16)"
+    if [ ! -e "$stamp" ]; then
       log "downloading Pyodide test dependencies for Python $pyver"
       rm -rf "$dir" && mkdir -p "$dir"
       use_python
       "$PY" -m pip download -q --disable-pip-version-check --require-hashes --no-deps \
-        --only-binary=:all: --platform any --python-version "$pyver" --implementation py \
-        -d "$dir" -r "$ROOT/python/pyodide-requirements.lock"
-      touch "$dir/.complete-$(sha256sum <"$ROOT/python/pyodide-requirements.lock" | cut -c1-16)"
+        --only-binary=:all: --platform any --implementation py \
+        --python-version "$(python3 "$ROOT/checks/pyodide_runtimes.py" get "$v" python)" \
+        -d "$dir" -r "$lock"
+      touch "$stamp"
     fi
   done
 }

@@ -1,0 +1,83 @@
+# py-rust-fib: every target runs scripts in checks/ (the Nix flake runs the same ones).
+# On a fresh Debian 12 / Ubuntu machine each target installs what it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CHECKS := checks
+# The Pyodide runtimes the project serves: the pyodide-<version> aliases in web/package.json.
+RUNTIMES = $(shell python3 $(CHECKS)/pyodide_runtimes.py versions)
+
+.PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 \
+	test-rust test-python test-pyodide reproducible test-web test-browser check-flake \
+	benchmark benchmark-smoke webapp load check clean
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.%-]+:.*## / {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: ## Install every tool the project needs (Debian packages, Python venv, npm packages)
+	@$(CHECKS)/setup.sh all
+
+lock: ## Re-resolve the Python locks (host venv and each Pyodide runtime's test deps) with hashes
+	@$(CHECKS)/lock.sh
+
+wheels: wheel-python wheel-host $(addprefix wheel-pyodide-,$(RUNTIMES)) ## Build every wheel into dist/
+	@ls -l dist/*.whl
+
+wheel-host: ## The fib_pyrs manylinux wheel (release) into dist/, tag checked with auditwheel
+	@$(CHECKS)/setup.sh rust python
+	@$(CHECKS)/wheel-host.sh
+
+wheel-python: ## The pure wheels (fib_python, webworker) into dist/
+	@$(CHECKS)/setup.sh python
+	@$(CHECKS)/wheel-python.sh
+
+wheel-pyodide-%: ## The fib_pyrs wheel for one Pyodide runtime, e.g. wheel-pyodide-0.21.3
+	@$(CHECKS)/setup.sh python node emscripten
+	@$(CHECKS)/wheel-emscripten.sh $*
+
+wheel-emscripten: wheel-pyodide-0.21.3 ## The cp310 emscripten_3_1_14_wasm32 wheel (Pyodide 0.21.3)
+
+wheel-pyodide-314: wheel-pyodide-314.0.7 ## The cp314 pyemscripten_2026_0_wasm32 wheel (Pyodide 314.0.7)
+
+test-rust: ## cargo fmt --check, clippy -D warnings, cargo test
+	@$(CHECKS)/setup.sh rust python
+	@$(CHECKS)/rust.sh
+
+test-python: wheel-host wheel-python ## pytest across the twins against the built wheels
+	@$(CHECKS)/test-python.sh
+
+test-pyodide: wheels ## The same pytest suite inside every Pyodide runtime under Node
+	@$(CHECKS)/setup.sh pyodide-deps
+	@for v in $(RUNTIMES); do $(CHECKS)/test-pyodide.sh $$v || exit 1; done
+
+reproducible: wheels ## Rebuild every wheel from scratch and compare the bytes with dist/
+	@$(CHECKS)/reproducible.sh
+
+test-web: wheels ## Server tests (routes, content types, methods, path traversal)
+	@$(CHECKS)/test-web.sh
+
+test-browser: wheels ## Real uvicorn + headless Chromium run the page in both runtimes
+	@$(CHECKS)/setup.sh browser
+	@$(CHECKS)/test-browser.sh
+
+check-flake: ## Parse flake.nix, check flake.lock and the Pyodide hashes against npm's files
+	@$(CHECKS)/setup.sh node nix
+	@$(CHECKS)/flake.sh
+
+benchmark: wheels ## The main job: Python vs Rust, native and in Pyodide; table, JSON and plot
+	@$(CHECKS)/benchmark.sh $(ARGS)
+
+benchmark-smoke: wheels ## Every benchmark implementation at tiny n, once, and their agreement
+	@$(CHECKS)/benchmark.sh --smoke
+
+webapp: wheels ## Serve the page on 127.0.0.1:8000 (HOST=... PORT=... to change)
+	@$(CHECKS)/webapp.sh
+
+load: wheels ## wrk against the page and a wheel on loopback (bounded), requests/s and errors
+	@$(CHECKS)/setup.sh load
+	@$(CHECKS)/load.sh
+
+check: ## Everything CI runs: lints, tests native/Pyodide/web/browser, reproducibility, flake, benchmark smoke
+	@$(CHECKS)/check.sh
+
+clean: ## Remove build outputs (dist/, out/); the cache in ~/.cache/py-rust-fib stays
+	rm -rf dist out

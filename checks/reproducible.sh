@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Rebuilds every wheel in dist/ from an empty target directory and compares the bytes: a wheel
+# that differs is not reproducible (timestamps come from SOURCE_DATE_EPOCH, paths are remapped).
+source "$(dirname "$0")/lib.sh"
+use_python
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export PRF_DIST="$work/dist" CARGO_TARGET_DIR="$work/target"
+
+bash "$ROOT/checks/wheel-python.sh" >/dev/null
+bash "$ROOT/checks/wheel-host.sh"
+for v in $(pyodide_runtimes); do
+  bash "$ROOT/checks/wheel-emscripten.sh" "$v"
+done
+
+"$PY" - "$DIST" "$PRF_DIST" <<'PY'
+import hashlib, sys
+from pathlib import Path
+
+first, second = (Path(d) for d in sys.argv[1:])
+names = sorted({p.name for p in first.glob("*.whl")} | {p.name for p in second.glob("*.whl")})
+failed = 0
+for name in names:
+    a, b = first / name, second / name
+    if not (a.exists() and b.exists()):
+        print(f"MISSING  {name}: only in {'dist' if a.exists() else 'the rebuild'}")
+        failed += 1
+    elif a.read_bytes() != b.read_bytes():
+        print(f"DIFFERS  {name}")
+        failed += 1
+    else:
+        print(f"same     {name}  sha256 {hashlib.sha256(a.read_bytes()).hexdigest()[:16]}")
+print(f"reproducible: {len(names) - failed} passed, {failed} failed")
+sys.exit(1 if failed or not names else 0)
+PY
