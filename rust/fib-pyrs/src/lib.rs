@@ -21,7 +21,9 @@ fn checked_n(n: &Bound<'_, PyAny>) -> PyResult<u64> {
         .call1((n,))?
         .cast_into::<PyInt>()?;
     if index.lt(0)? {
-        return Err(PyValueError::new_err(format!("n must be >= 0, got n={index}")));
+        return Err(PyValueError::new_err(format!(
+            "n must be >= 0, got n={index}"
+        )));
     }
     match index.extract::<u64>() {
         Ok(v) if v <= MAX_N => Ok(v),
