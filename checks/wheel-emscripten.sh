@@ -41,7 +41,7 @@ log "fib_pyrs for Pyodide $version: $py_tag-$platform (RUSTFLAGS=$RUSTFLAGS)"
 # panic=unwind (the profile's) with panic_unwind in build-std: a Rust panic becomes
 # pyo3_runtime.PanicException instead of aborting the whole runtime.
 (cd "$ROOT/rust/fib-pyrs" &&
-  "$PY" -m maturin build --profile wasm-release --locked --target wasm32-unknown-emscripten \
+  "$PY" -m maturin build --release --locked --target wasm32-unknown-emscripten \
     --interpreter "python$pyver" -Zbuild-std=std,panic_unwind --out "$out" >&2)
 wheel=$(ls "$out"/*.whl)
 "$PY" "$ROOT/checks/wheel_tags.py" pyodide "$version" "$wheel"

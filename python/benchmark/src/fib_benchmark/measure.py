@@ -1,0 +1,292 @@
+"""The measuring loop: runs wherever the implementations run.
+
+The same code times the implementations natively (in the host process) and inside Pyodide (the
+Node runner copies this package into the runtime and calls :func:`run_in_pyodide`), so every
+column of the report comes from one method:
+
+* one warm-up call per cell, whose result is the one checked for equality (by value, ``==``,
+  against the first result computed at that n in the same interpreter; across interpreters by a
+  SHA-256 of the value's bytes — never through ``str()``, which is quadratic);
+* then repetitions of ``number`` back-to-back calls timed with ``time.perf_counter`` with the
+  garbage collector off (as timeit does); ``number`` and the count of repetitions adapt to the
+  measured time (:class:`fib_benchmark.stats.Budget`);
+* the report uses the median per-call time, with the minimum and maximum beside it.
+
+Standard library only and Python 3.10-compatible (Pyodide 0.21.3 is CPython 3.10).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import importlib
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from fib_benchmark.stats import Budget, summarize
+
+Event = dict[str, Any]
+Emit = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class ImplSpec:
+    """One implementation: which module and function compute F(n), and how to label it."""
+
+    key: str
+    module: str
+    function: str
+    language: str
+    algorithm: str
+    distribution: str
+
+    @property
+    def label(self) -> str:
+        return "GMP (gmpy2.fib)" if self.key == "gmp" else f"{self.language} {self.algorithm}"
+
+
+#: Every implementation the benchmark knows, in the order they are measured at each n (the first
+#: available one is the reference the others are compared with). GMP's mpz_fib_ui, which gmpy2
+#: calls, is a doubling method too.
+IMPLEMENTATIONS: tuple[ImplSpec, ...] = (
+    ImplSpec("gmp", "gmpy2", "fib", "GMP", "doubling", "gmpy2"),
+    ImplSpec("rust-doubling", "fib_pyrs", "fib", "Rust", "doubling", "fib-pyrs"),
+    ImplSpec("python-doubling", "fib_python", "fib", "Python", "doubling", "fib-python"),
+    ImplSpec("rust-loop", "fib_pyrs", "fib_iter", "Rust", "loop", "fib-pyrs"),
+    ImplSpec("python-loop", "fib_python", "fib_iter", "Python", "loop", "fib-python"),
+)
+SPECS = {spec.key: spec for spec in IMPLEMENTATIONS}
+#: Implementations that must be present everywhere (gmpy2 is optional: a reference column).
+REQUIRED = ("rust-doubling", "python-doubling", "rust-loop", "python-loop")
+
+
+@dataclass(frozen=True)
+class Impl:
+    spec: ImplSpec
+    func: Callable[[int], object]
+
+
+def discover(
+    keys: Sequence[str] | None = None, *, optional: Sequence[str] = ("gmp",)
+) -> list[Impl]:
+    """The implementations among ``keys`` (default: all) that can be imported here.
+
+    A missing module is an error, except for the keys in ``optional`` (gmpy2 is not in Pyodide).
+    """
+    wanted = list(keys) if keys is not None else [s.key for s in IMPLEMENTATIONS]
+    unknown = [k for k in wanted if k not in SPECS]
+    if unknown:
+        raise ValueError(f"unknown implementation(s) {unknown}; known: {list(SPECS)}")
+    found = []
+    for spec in IMPLEMENTATIONS:
+        if spec.key not in wanted:
+            continue
+        try:
+            module = importlib.import_module(spec.module)
+        except ImportError as exc:
+            if spec.key in optional:
+                continue
+            raise ImportError(
+                f"{spec.label} needs the module {spec.module} ({spec.distribution}), "
+                f"which cannot be imported: {exc}"
+            ) from exc
+        found.append(Impl(spec, getattr(module, spec.function)))
+    return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to measure in one environment; crosses into Pyodide as JSON."""
+
+    env: str
+    n_values: tuple[int, ...]
+    loop_max_n: int
+    budget: Budget = field(default_factory=Budget)
+    smoke: bool = False
+    impls: tuple[str, ...] | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        raw = json.loads(text)
+        impls = raw.get("impls")
+        return cls(
+            env=raw["env"],
+            n_values=tuple(raw["n_values"]),
+            loop_max_n=raw["loop_max_n"],
+            budget=Budget(**raw["budget"]),
+            smoke=raw["smoke"],
+            impls=tuple(impls) if impls is not None else None,
+        )
+
+    def measured(self, spec: ImplSpec, n: int) -> bool:
+        """False where the loop is capped: it is O(n²) and would take too long."""
+        return spec.algorithm != "loop" or n <= self.loop_max_n
+
+
+def digest(value: object) -> str:
+    """SHA-256 of the exact little-endian bytes of a non-negative integer (linear time)."""
+    v = int(value)  # type: ignore[call-overload]  # gmpy2's mpz converts exactly
+    data = v.to_bytes(max(1, (v.bit_length() + 7) // 8), "little")
+    return hashlib.sha256(data).hexdigest()
+
+
+def _time_batch(func: Callable[[int], object], n: int, number: int) -> float:
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for _ in range(number):
+            func(n)
+        return time.perf_counter() - start
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def measure_cell(
+    func: Callable[[int], object], n: int, budget: Budget, *, smoke: bool = False
+) -> tuple[object, list[float], int, float]:
+    """Warm-up (its result is returned for the equality check), then the timed repetitions.
+
+    Returns (value, per-call times of each repetition, calls per repetition, warm-up time).
+    In smoke mode: one repetition of one call.
+    """
+    start = time.perf_counter()
+    value = func(n)
+    warmup = time.perf_counter() - start
+    if smoke:
+        return value, [_time_batch(func, n, 1)], 1, warmup
+    estimate = warmup
+    number = budget.number(estimate)
+    if number > 1:
+        # A calibration batch (a second warm-up) gives a better estimate for fast calls.
+        estimate = _time_batch(func, n, number) / number
+        number = budget.number(estimate)
+    reps = budget.reps(estimate, number)
+    times = [_time_batch(func, n, number) / number for _ in range(reps)]
+    return value, times, number, warmup
+
+
+def run_sweep(plan: Plan, impls: Sequence[Impl], emit: Emit) -> list[Event]:
+    """Measures every implementation at every n of the plan; emits and returns the cells."""
+    cells: list[Event] = []
+    todo = [(n, impl) for n in plan.n_values for impl in impls]
+    total = sum(1 for n, impl in todo if plan.measured(impl.spec, n))
+    index = 0
+    for n in plan.n_values:
+        reference: object = None
+        reference_digest = ""
+        reference_key = ""
+        for impl in impls:
+            spec = impl.spec
+            cell: Event = {"type": "cell", "env": plan.env, "impl": spec.key, "n": n}
+            if not plan.measured(spec, n):
+                cell.update(status="skipped", reason=f"loop capped at n={plan.loop_max_n}")
+                cells.append(cell)
+                emit(cell)
+                continue
+            index += 1
+            emit(
+                {
+                    "type": "start",
+                    "env": plan.env,
+                    "impl": spec.key,
+                    "n": n,
+                    "index": index,
+                    "total": total,
+                }
+            )
+            try:
+                value, times, number, warmup = measure_cell(
+                    impl.func, n, plan.budget, smoke=plan.smoke
+                )
+            except Exception as exc:  # recorded and reported; the verdict becomes False
+                cell.update(
+                    status="error", error=f"{type(exc).__name__}: {exc}", index=index, total=total
+                )
+                cells.append(cell)
+                emit(cell)
+                continue
+            if not reference_key:
+                reference, reference_key = value, spec.key
+                reference_digest = digest(value)
+            equal = bool(value == reference)
+            s = summarize(times)
+            cell.update(
+                status="ok",
+                index=index,
+                total=total,
+                median_s=s.median,
+                min_s=s.min,
+                max_s=s.max,
+                reps=s.reps,
+                number=number,
+                warmup_s=warmup,
+                times_s=times,
+                equal=equal,
+                reference=reference_key,
+                digest=reference_digest if equal else digest(value),
+                bits=int(value).bit_length(),  # type: ignore[call-overload]
+            )
+            del value
+            cells.append(cell)
+            emit(cell)
+        del reference
+    return cells
+
+
+def environment_info() -> Event:
+    """Versions of the interpreter and of the measured distributions, from inside it."""
+    from importlib import metadata
+
+    versions: dict[str, str | None] = {}
+    for dist in ("fib-pyrs", "fib-python", "gmpy2"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    info: Event = {
+        "type": "env",
+        "python": sys.version.split()[0],
+        "python_full": sys.version,
+        "implementation": platform.python_implementation(),
+        "platform": sys.platform,
+        "machine": platform.machine(),
+        "packages": versions,
+    }
+    try:
+        import gmpy2
+
+        info["gmp"] = gmpy2.mp_version()
+    except ImportError:
+        pass
+    try:
+        import pyodide
+
+        info["pyodide"] = pyodide.__version__
+    except ImportError:
+        pass
+    return info
+
+
+def run_in_pyodide() -> None:
+    """Entry point inside Pyodide: the Node runner registers ``prf_bridge`` (plan, emit)."""
+    import prf_bridge
+
+    plan = Plan.from_json(str(prf_bridge.plan))
+
+    def emit(event: Event) -> None:
+        prf_bridge.emit(json.dumps(event))
+
+    impls = discover(plan.impls)
+    emit(environment_info())
+    run_sweep(plan, impls, emit)
+    emit({"type": "done", "env": plan.env})

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import importlib
+import time
+from typing import Any
+
+import pytest
+
+from fib_benchmark.measure import (
+    SPECS,
+    Impl,
+    Plan,
+    digest,
+    discover,
+    measure_cell,
+    run_sweep,
+)
+from fib_benchmark.stats import Budget
+
+
+def fib(n: int) -> int:
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a
+
+
+FAST = Budget(budget_s=0.0, min_reps=2, max_reps=2, min_rep_s=0.0)
+
+
+def fake(key: str, func: Any) -> Impl:
+    return Impl(SPECS[key], func)
+
+
+def test_digest_is_of_the_value() -> None:
+    assert digest(0) == digest(0)
+    assert digest(fib(1000)) == digest(int(str(fib(1000))))
+    assert digest(fib(1000)) != digest(fib(1000) + 1)
+    assert digest(255) != digest(256)
+
+
+def test_digest_rejects_negative() -> None:
+    with pytest.raises(OverflowError):
+        digest(-1)
+
+
+def test_measure_cell_smoke_is_one_call_timed() -> None:
+    calls: list[int] = []
+
+    def f(n: int) -> int:
+        calls.append(n)
+        return n
+
+    value, times, number, _ = measure_cell(f, 7, FAST, smoke=True)
+    assert value == 7 and len(times) == 1 and number == 1
+    assert calls == [7, 7]  # warm-up + one timed
+
+
+def test_measure_cell_repetitions() -> None:
+    calls: list[int] = []
+
+    def f(n: int) -> int:
+        calls.append(n)
+        return n
+
+    value, times, number, _ = measure_cell(f, 3, FAST)
+    assert value == 3 and len(times) == 2 and number == 1
+    assert len(calls) == 3
+
+
+def test_measure_cell_batches_fast_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fake clock: every call "takes" 0.1 ms, so the batching logic is exercised exactly.
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    calls: list[int] = []
+
+    def f(n: int) -> int:
+        clock[0] += 1e-4
+        calls.append(n)
+        return n
+
+    budget = Budget(budget_s=0.0, min_reps=3, max_reps=3, min_rep_s=0.001)
+    value, times, number, warmup = measure_cell(f, 1, budget)
+    assert value == 1 and number == 10 and warmup == pytest.approx(1e-4)
+    assert times == pytest.approx([1e-4] * 3)
+    assert len(calls) == 1 + 10 + 3 * 10  # warm-up, calibration batch, three repetitions
+
+
+def test_measure_cell_reps_follow_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+
+    def f(n: int) -> int:
+        clock[0] += 0.1
+        return n
+
+    budget = Budget(budget_s=1.0, min_reps=3, max_reps=25, min_rep_s=0.005)
+    _, times, number, _ = measure_cell(f, 1, budget)
+    assert number == 1 and len(times) == 10
+
+
+def test_sweep_caps_the_loop_and_checks_equality() -> None:
+    impls = [
+        fake("rust-doubling", fib),
+        fake("python-doubling", fib),
+        fake("rust-loop", fib),
+        fake("python-loop", lambda n: fib(n) + (n == 50)),  # wrong at n=50
+    ]
+    events: list[dict[str, Any]] = []
+    plan = Plan("native", (10, 50, 200), loop_max_n=50, budget=FAST)
+    cells = run_sweep(plan, impls, events.append)
+    assert [c["status"] for c in cells if c["n"] == 200] == ["ok", "ok", "skipped", "skipped"]
+    bad = [c for c in cells if c["status"] == "ok" and not c["equal"]]
+    assert [(c["impl"], c["n"]) for c in bad] == [("python-loop", 50)]
+    assert bad[0]["digest"] != cells[4]["digest"]
+    assert all(c["reference"] == "rust-doubling" for c in cells if c["status"] == "ok")
+    starts = [e for e in events if e["type"] == "start"]
+    assert len(starts) == 10 and starts[-1]["index"] == starts[-1]["total"] == 10
+    ok = next(c for c in cells if c["status"] == "ok" and c["n"] == 200)
+    assert ok["bits"] == fib(200).bit_length() and ok["reps"] == 2
+    assert ok["min_s"] <= ok["median_s"] <= ok["max_s"]
+
+
+def test_sweep_records_errors() -> None:
+    def broken(n: int) -> int:
+        raise RuntimeError("boom")
+
+    cells = run_sweep(Plan("x", (5,), 10, FAST), [fake("rust-loop", broken)], lambda e: None)
+    assert cells[0]["status"] == "error" and "boom" in cells[0]["error"]
+
+
+def test_plan_json_round_trip() -> None:
+    plan = Plan(
+        "pyodide-0.21.3", (1, 10), 5, Budget(budget_s=0.5), smoke=True, impls=("rust-loop",)
+    )
+    assert Plan.from_json(plan.to_json()) == plan
+    plain = Plan("native", (1,), 5)
+    assert Plan.from_json(plain.to_json()) == plain
+
+
+def test_discover_optional_and_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.import_module
+
+    def fake_import(name: str) -> Any:
+        if name in ("gmpy2", "fib_pyrs"):
+            raise ImportError(f"no {name}")
+        return real(name)
+
+    monkeypatch.setattr(importlib, "import_module", fake_import)
+    with pytest.raises(ImportError, match="fib_pyrs"):
+        discover()
+    with pytest.raises(ValueError, match="unknown"):
+        discover(["nope"])
+
+
+def test_discover_skips_missing_gmpy2(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_import(name: str) -> Any:
+        raise ImportError(name)
+
+    monkeypatch.setattr(importlib, "import_module", fake_import)
+    assert discover(["gmp"]) == []
