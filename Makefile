@@ -18,6 +18,8 @@ setup: ## Install every tool the project needs (Debian packages, Python venv, np
 
 lock: ## Re-resolve the Python locks (host venv and each Pyodide runtime's test deps) with hashes
 	@$(CHECKS)/lock.sh
+	@$(CHECKS)/setup.sh pyodide-deps
+	@python3 $(CHECKS)/flake_check.py wheels-nix --write
 
 wheels: wheel-python wheel-host $(addprefix wheel-pyodide-,$(RUNTIMES)) ## Build every wheel into dist/
 	@ls -l dist/*.whl
@@ -60,7 +62,7 @@ test-browser: wheels ## Real uvicorn + headless Chromium run the page in both ru
 	@$(CHECKS)/test-browser.sh
 
 check-flake: ## Parse flake.nix, check flake.lock and the Pyodide hashes against npm's files
-	@$(CHECKS)/setup.sh node nix
+	@$(CHECKS)/setup.sh node nix pyodide-deps
 	@$(CHECKS)/flake.sh
 
 benchmark: wheels ## The main job: Python vs Rust, native and in Pyodide; table, JSON and plot

@@ -30,10 +30,12 @@ setup_python() {
 }
 
 setup_node() {
-  if [ "$PROVIDED" != 1 ]; then
-    command -v node >/dev/null || apt_need nodejs
-    command -v npm >/dev/null || apt_need npm
+  if [ "$PROVIDED" = 1 ]; then
+    [ -d "$WEB_NODE_MODULES" ] || die "PRF_NODE_MODULES=$WEB_NODE_MODULES does not exist"
+    return 0 # a read-only tree the provider assembled from the same pins
   fi
+  command -v node >/dev/null || apt_need nodejs
+  command -v npm >/dev/null || apt_need npm
   # npm ci only when the lock changed since the last install into this tree.
   local want have=""
   want=$(sha256sum <"$ROOT/web/package-lock.json" | cut -c1-16)
@@ -49,6 +51,7 @@ setup_node() {
 # installs inside each runtime, fetched from PyPI against the hashed lock of the runtime's Python.
 setup_pyodide_deps() {
   setup_node
+  [ -n "${PRF_PYODIDE_WHEELS:-}" ] && return 0 # provided (the flake fetches them from the locks)
   local v pyver lock dir stamp
   for v in $(python3 "$ROOT/checks/pyodide_runtimes.py" versions); do
     pyver=$(python3 "$ROOT/checks/pyodide_runtimes.py" get "$v" python_short)
@@ -74,7 +77,7 @@ setup_emscripten() {
   # Debian's emcc (3.1.6) only links the side module; the wheel's ABI comes from the target
   # runtime's own metadata (see wheel-emscripten.sh).
   [ "$PROVIDED" = 1 ] || apt_need emscripten
-  command -v emcc >/dev/null || die "emcc not found"
+  compgen -v PRF_EMCC_ >/dev/null || command -v "${EMCC:-emcc}" >/dev/null || die "emcc not found"
 }
 
 setup_browser() { [ "$PROVIDED" = 1 ] || apt_need chromium fonts-liberation; }

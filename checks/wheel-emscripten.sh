@@ -16,7 +16,10 @@ pyver=$(rt python_short)
 py_tag=$(rt py_tag)
 platform=$(rt wheel_platform)
 
-export CARGO_TARGET_WASM32_UNKNOWN_EMSCRIPTEN_LINKER=${EMCC:-emcc}
+# The linker: PRF_EMCC_<version> (the flake provides one emsdk per runtime), else EMCC, else the
+# emcc on PATH (Debian's 3.1.6 on the host path: it only links the side module).
+emcc_var="PRF_EMCC_$(rt emscripten | tr . _)"
+export CARGO_TARGET_WASM32_UNKNOWN_EMSCRIPTEN_LINKER=${!emcc_var:-${EMCC:-emcc}}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR}-pyodide-$version"
 export PYO3_CROSS=1 PYO3_CROSS_PYTHON_VERSION=$pyver PYO3_CROSS_PYTHON_IMPLEMENTATION=CPython
 export RUSTC_BOOTSTRAP=1 # -Zbuild-std and -Zemscripten-wasm-eh on a stable compiler
