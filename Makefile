@@ -5,6 +5,8 @@ SHELL := /bin/bash
 CHECKS := checks
 # The Pyodide runtimes the project serves: the pyodide-<version> aliases in web/package.json.
 RUNTIMES = $(shell python3 $(CHECKS)/pyodide_runtimes.py versions)
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 \
 	test-rust test-python test-pyodide reproducible test-web test-browser check-flake \
@@ -54,7 +56,7 @@ test-pyodide: wheels ## The same pytest suite inside every Pyodide runtime under
 reproducible: wheels ## Rebuild every wheel from scratch and compare the bytes with dist/
 	@$(CHECKS)/reproducible.sh
 
-test-web: wheels ## Server tests (routes, content types, methods, path traversal)
+test-web: wheels ## Server and worker tests (routes, content types, methods, path traversal)
 	@$(CHECKS)/test-web.sh
 
 test-browser: wheels ## Real uvicorn + headless Chromium run the page in both runtimes
@@ -71,8 +73,8 @@ benchmark: wheels ## The main job: Python vs Rust, native and in Pyodide; table,
 benchmark-smoke: wheels ## Every benchmark implementation at tiny n, once, and their agreement
 	@$(CHECKS)/benchmark.sh --smoke
 
-webapp: wheels ## Serve the page on 127.0.0.1:8000 (HOST=... PORT=... to change)
-	@$(CHECKS)/webapp.sh
+webapp: wheels ## Serve the page on 127.0.0.1:8000 (make webapp HOST=... PORT=... to change)
+	@FIB_WEB_HOST=$(HOST) FIB_WEB_PORT=$(PORT) $(CHECKS)/webapp.sh
 
 load: wheels ## wrk against the page and a wheel on loopback (bounded), requests/s and errors
 	@$(CHECKS)/setup.sh load

@@ -1,0 +1,159 @@
+"""The manifest: wheels chosen per runtime from dist/ by their tags, never by fixed names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import Tree
+from fib_web.app import create_app
+from fib_web.manifest import Digests, Wheel, build_manifest
+from fib_web.runtimes import Runtime, version_key
+
+OLD = Runtime("0.21.3", "3.10.2", "cp310", "emscripten_3_1_14_wasm32", Path("/nowhere"))
+NEW = Runtime("314.0.7", "3.14.2", "cp314", "pyemscripten_2026_0_wasm32", Path("/nowhere"))
+
+
+def by_version(manifest: dict[str, Any], version: str) -> dict[str, Any]:
+    return next(r for r in manifest["runtimes"] if r["version"] == version)
+
+
+def filenames(entry: dict[str, Any]) -> list[str]:
+    return [wheel["filename"] for wheel in entry["wheels"]]
+
+
+def test_each_runtime_gets_its_own_fib_pyrs(client: TestClient) -> None:
+    manifest = client.get("/api/manifest").json()
+    assert [r["version"] for r in manifest["runtimes"]] == ["0.21.3", "314.0.7"]
+    old, new = by_version(manifest, "0.21.3"), by_version(manifest, "314.0.7")
+    assert filenames(old) == [
+        "fib_python-0.1.0-py3-none-any.whl",
+        "fib_pyrs-0.1.0-cp310-cp310-emscripten_3_1_14_wasm32.whl",
+        "webworker-0.1.0-py3-none-any.whl",
+    ]
+    assert filenames(new) == [
+        "fib_python-0.1.0-py3-none-any.whl",
+        "fib_pyrs-0.1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl",
+        "webworker-0.1.0-py3-none-any.whl",
+    ]
+    for entry in (old, new):
+        assert entry["ready"] is True and entry["missing"] == [] and entry["problems"] == []
+        assert entry["module_url"] == f"/pyodide/{entry['version']}/pyodide.mjs"
+        assert entry["index_url"] == f"/pyodide/{entry['version']}/"
+        assert all(w["url"] == "/wheels/" + w["filename"] for w in entry["wheels"])
+        assert all(len(w["sha256"]) == 64 for w in entry["wheels"])
+    assert manifest["default_runtime"] == "314.0.7"
+    assert manifest["implementations"] == ["fib_python", "fib_pyrs"]
+
+
+def test_symlinks_out_of_dist_and_nested_wheels_are_not_listed(client: TestClient) -> None:
+    text = client.get("/api/manifest").text
+    assert "evil" not in text and "nested" not in text and "manylinux" not in text
+
+
+def test_a_missing_emscripten_wheel_is_reported(tree: Tree) -> None:
+    (tree.dist / "fib_pyrs-0.1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl").unlink()
+    with TestClient(create_app(tree.settings())) as client:
+        new = by_version(client.get("/api/manifest").json(), "314.0.7")
+    assert new["missing"] == ["fib_pyrs"]
+    assert new["ready"] is True  # fib_python alone still runs
+    assert "fib_pyrs" not in " ".join(filenames(new))
+
+
+def test_without_the_webworker_wheel_no_runtime_is_ready(tree: Tree) -> None:
+    (tree.dist / "webworker-0.1.0-py3-none-any.whl").unlink()
+    with TestClient(create_app(tree.settings())) as client:
+        manifest = client.get("/api/manifest").json()
+    for entry in manifest["runtimes"]:
+        assert entry["ready"] is False
+        assert "no webworker wheel" in " ".join(entry["problems"])
+
+
+def test_dist_is_read_per_request(tree: Tree) -> None:
+    """Rebuilding a wheel needs no restart: the manifest follows dist/ (new bytes, new digest)."""
+    with TestClient(create_app(tree.settings())) as client:
+        before = by_version(client.get("/api/manifest").json(), "0.21.3")["wheels"][0]
+        (tree.dist / before["filename"]).write_bytes(b"PK rebuilt")
+        after = by_version(client.get("/api/manifest").json(), "0.21.3")["wheels"][0]
+    assert after["sha256"] != before["sha256"] and after["size"] == len(b"PK rebuilt")
+
+
+def test_a_runtime_without_its_module_is_not_ready(tree: Tree) -> None:
+    (tree.runtime_dir("0.21.3") / "pyodide.mjs").unlink()
+    with TestClient(create_app(tree.settings())) as client:
+        manifest = client.get("/api/manifest").json()
+    old = by_version(manifest, "0.21.3")
+    assert old["ready"] is False and "pyodide.mjs" in old["problems"][0]
+    assert manifest["default_runtime"] == "314.0.7"
+
+
+@pytest.mark.parametrize(
+    ("default", "expected"), [("0.21.3", "0.21.3"), ("314.0.7", "314.0.7"), ("9.9", "314.0.7")]
+)
+def test_default_runtime(tree: Tree, default: str, expected: str) -> None:
+    with TestClient(create_app(tree.settings(default_runtime=default))) as client:
+        assert client.get("/api/manifest").json()["default_runtime"] == expected
+
+
+def test_newest_version_wins(tmp_path: Path) -> None:
+    for name in [
+        "fib_python-0.1.0-py3-none-any.whl",
+        "fib_python-0.10.0-py3-none-any.whl",
+        "fib_python-0.9.0-py3-none-any.whl",
+        "webworker-0.1.0-py3-none-any.whl",
+    ]:
+        (tmp_path / name).write_bytes(b"PK")
+    manifest = build_manifest([OLD], tmp_path, Digests())
+    assert filenames(manifest["runtimes"][0])[0] == "fib_python-0.10.0-py3-none-any.whl"
+
+
+@pytest.mark.parametrize(
+    ("filename", "old", "new"),
+    [
+        ("fib_python-0.1.0-py3-none-any.whl", True, True),
+        ("fib_python-0.1.0-py2.py3-none-any.whl", True, True),
+        ("fib_python-0.1.0-py310-none-any.whl", True, True),
+        ("fib_python-0.1.0-py312-none-any.whl", False, True),
+        ("fib_python-0.1.0-py2-none-any.whl", False, False),
+        ("fib_python-0.1.0-cp310-none-any.whl", True, False),
+        ("fib_pyrs-0.1.0-cp310-cp310-emscripten_3_1_14_wasm32.whl", True, False),
+        ("fib_pyrs-0.1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl", False, True),
+        ("fib_pyrs-0.1.0-cp314-cp314-emscripten_5_0_3_wasm32.whl", False, False),
+        ("fib_pyrs-0.1.0-cp311-cp311-emscripten_3_1_14_wasm32.whl", False, False),
+        ("fib_pyrs-0.1.0-cp310-cp310-emscripten_3_1_32_wasm32.whl", False, False),
+        ("fib_pyrs-0.1.0-cp310-abi3-emscripten_3_1_14_wasm32.whl", True, False),
+        ("fib_pyrs-0.1.0-cp38-abi3-pyemscripten_2026_0_wasm32.whl", False, True),
+        ("fib_pyrs-0.1.0-cp311-cp311-manylinux_2_34_x86_64.whl", False, False),
+        ("fib_pyrs-0.1.0-cp310-cp310-linux_x86_64.whl", False, False),
+        ("fib_pyrs-0.1.0-1build-cp310-cp310-emscripten_3_1_14_wasm32.whl", True, False),
+    ],
+)
+def test_wheel_fits(filename: str, old: bool, new: bool) -> None:
+    wheel = Wheel.parse(filename)
+    assert wheel is not None
+    assert (wheel.fits(OLD), wheel.fits(NEW)) == (old, new)
+
+
+@pytest.mark.parametrize(
+    "filename",
+    ["fib_python.whl", "fib_python-0.1.0.whl", "a-b-c-d.whl", "x--py3-none-any.whl", "x.zip"],
+)
+def test_not_wheel_names(filename: str) -> None:
+    assert Wheel.parse(filename) is None
+
+
+def test_wheel_names_are_normalised() -> None:
+    wheel = Wheel.parse("Fib.Python-0.1.0-py3-none-any.whl")
+    assert wheel is not None and wheel.name == "fib_python"
+
+
+def test_version_order() -> None:
+    assert sorted(["314.0.7", "0.21.3", "0.26.4", "0.9.0"], key=version_key) == [
+        "0.9.0",
+        "0.21.3",
+        "0.26.4",
+        "314.0.7",
+    ]

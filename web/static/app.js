@@ -1,0 +1,401 @@
+// The page: reads /api/manifest, runs Pyodide in a module Web Worker (worker.js), validates the
+// form, shows every state the worker reports, the last result message, and a chart of the runs.
+// No libraries; talks only to this origin.
+
+const $ = (selector) => document.querySelector(selector);
+const els = {
+  form: $("#run-form"),
+  controls: $("#controls"),
+  n: $("#n"),
+  runtime: $("#runtime"),
+  cancel: $("#cancel"),
+  status: $("#status"),
+  error: $("#error"),
+  progress: $("#progress"),
+  summary: $("#summary"),
+  result: $("#result"),
+  chart: $("#chart"),
+  runs: $("#runs tbody"),
+  limitDoubling: $("#limit-doubling"),
+  limitLoop: $("#limit-loop"),
+};
+
+const LABELS = { doubling: "fast doubling", loop: "addition loop" };
+const STATE_TEXT = {
+  loading: "Loading runtime",
+  installing: "Installing wheels",
+  ready: "Ready",
+  running: "Running",
+  complete: "Complete",
+  error: "Error",
+  cancelled: "Cancelled",
+};
+
+const app = {
+  manifest: null,
+  runtime: null, // the manifest entry of the current runtime
+  worker: null,
+  ready: false,
+  running: null, // the request in flight
+  info: null, // the worker's "ready" message
+  limits: { doubling: 10_000_000, loop: 1_000_000 }, // replaced by the worker's own
+  runs: [],
+  nextId: 1,
+  t0: performance.now(),
+};
+
+// --- state and progress --------------------------------------------------------------------
+
+function setState(state, text) {
+  els.status.dataset.state = state;
+  els.status.textContent = text ? `${STATE_TEXT[state] || state}: ${text}` : STATE_TEXT[state] || state;
+  note(state, text);
+  const busy = state === "loading" || state === "installing" || state === "running";
+  els.cancel.disabled = !busy;
+  els.controls.disabled = !app.ready || state === "running";
+}
+
+function note(state, text) {
+  const li = document.createElement("li");
+  const t = document.createElement("span");
+  t.className = "t";
+  t.textContent = `${((performance.now() - app.t0) / 1000).toFixed(2)} s`;
+  li.append(t, `${state}${text ? ` \u2014 ${text}` : ""}`);
+  els.progress.append(li);
+  while (els.progress.children.length > 60) els.progress.firstElementChild.remove();
+  els.progress.scrollTop = els.progress.scrollHeight;
+}
+
+function showError(message) {
+  els.error.textContent = message;
+  els.error.hidden = !message;
+}
+
+// --- validation (the same rules as webworker.parse_n, which checks again) ------------------
+
+const N_PATTERN = /^(?:[0-9]+(?:_[0-9]+)*|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+)$/;
+
+function parseN(raw, algorithm) {
+  const limit = app.limits[algorithm];
+  const tooLarge = `is above this page's limit of ${limit.toLocaleString("en-US")} for ${LABELS[algorithm]} (the libraries accept up to MAX_N = 1,000,000,000)`;
+  const text = raw.trim();
+  if (!text) return { error: "enter n, a whole number such as 100000" };
+  const negative = text[0] === "-" || text[0] === "\u2212";
+  const body = negative ? text.slice(1).trim() : text;
+  if (!N_PATTERN.test(body)) {
+    const shown = raw.length > 40 ? `${raw.slice(0, 37)}...` : raw;
+    return { error: `n must be a whole number such as 100000, got '${shown}'` };
+  }
+  const digits = body.replace(/[_, ]/g, "").replace(/^0+(?=.)/, "");
+  if (negative && digits !== "0") {
+    return { error: digits.length > 15 ? `n must be >= 0, got a ${digits.length}-digit negative number` : `n must be >= 0, got n=-${digits}` };
+  }
+  if (digits.length > 15) return { error: `n (${digits.length} digits) ${tooLarge}` };
+  const n = Number(digits);
+  if (n > limit) return { error: `n = ${n.toLocaleString("en-US")} ${tooLarge}` };
+  return { n };
+}
+
+// --- the worker ----------------------------------------------------------------------------
+
+function startWorker() {
+  if (app.worker) app.worker.terminate();
+  app.ready = false;
+  app.running = null;
+  app.info = null;
+  const runtime = app.runtime;
+  const worker = new Worker("/static/worker.js", { type: "module", name: `pyodide-${runtime.version}` });
+  app.worker = worker;
+  worker.onmessage = (event) => {
+    if (worker === app.worker) onWorkerMessage(event.data);
+  };
+  worker.onerror = (event) => {
+    if (worker !== app.worker) return;
+    event.preventDefault();
+    app.ready = false;
+    showError(`the worker failed: ${event.message || "could not start (see the browser console)"}`);
+    setState("error", "the worker failed");
+  };
+  setState("loading", `Pyodide ${runtime.version} (Python ${runtime.python})`);
+  worker.postMessage({ type: "init", runtime });
+}
+
+function onWorkerMessage(message) {
+  switch (message.status) {
+    case "loading-runtime":
+      break; // already shown by startWorker
+    case "runtime-loaded":
+      note("loading", `Pyodide ${message.pyodide} loaded in ${message.elapsed_ms} ms`);
+      break;
+    case "installing":
+      setState("installing", message.wheel);
+      break;
+    case "log":
+      note("log", message.text);
+      break;
+    case "ready":
+      onReady(message);
+      break;
+    case "running":
+      setState("running", `${message.implementation}, ${LABELS[message.algorithm]}, n = ${message.n.toLocaleString("en-US")}`);
+      break;
+    case "complete":
+      onComplete(message);
+      break;
+    case "error":
+      onError(message);
+      break;
+    default:
+      note("message", JSON.stringify(message));
+  }
+}
+
+function onReady(message) {
+  app.ready = true;
+  app.info = message;
+  app.limits = message.limits;
+  els.limitDoubling.textContent = message.limits.doubling.toLocaleString("en-US");
+  els.limitLoop.textContent = message.limits.loop.toLocaleString("en-US");
+  const impls = message.implementations;
+  for (const box of document.querySelectorAll('input[name="impl"]')) {
+    const available = impls[box.value] && impls[box.value].available;
+    box.disabled = !available;
+    box.title = available ? `${box.value} ${impls[box.value].version || ""}` : impls[box.value]?.error || "not installed";
+    if (!available) box.checked = false;
+  }
+  const versions = Object.entries(impls)
+    .map(([name, i]) => (i.available ? `${name} ${i.version || "?"}` : `${name} unavailable`))
+    .join(", ");
+  setState("ready", `Pyodide ${message.pyodide}, Python ${message.python}, ${versions} (${message.elapsed_ms} ms)`);
+  if (!message.cross_origin_isolated) note("ready", "not cross-origin isolated: timer resolution is coarse");
+}
+
+function onComplete(message) {
+  app.running = null;
+  showError("");
+  els.result.textContent = JSON.stringify(message);
+  const run = { ...message, runtime: app.runtime.version, index: app.runs.length + 1 };
+  app.runs.push(run);
+  renderSummary(run);
+  addRow(run);
+  renderChart();
+  setState("complete", `F(${message.n.toLocaleString("en-US")}) in ${durations(message)}`);
+}
+
+function onError(message) {
+  app.running = null;
+  showError(message.message);
+  if (message.phase === "init") {
+    app.ready = false;
+    setState("error", `could not start Pyodide ${app.runtime.version}`);
+  } else {
+    els.result.textContent = JSON.stringify(message);
+    setState("error", message.message);
+  }
+}
+
+function durations(m) {
+  const parts = [];
+  if (m.fib_py_duration !== null) parts.push(`fib_python ${fmtMs(m.fib_py_duration)} ms`);
+  if (m.fib_pyrs_duration !== null) parts.push(`fib_pyrs ${fmtMs(m.fib_pyrs_duration)} ms`);
+  return parts.join(", ");
+}
+
+function fmtMs(ms) {
+  if (ms === null || ms === undefined) return "\u2014";
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 10) return ms.toFixed(1);
+  return ms.toPrecision(2);
+}
+
+// --- results -------------------------------------------------------------------------------
+
+function renderSummary(run) {
+  els.summary.replaceChildren();
+  const ends = run.digits > run.last_digits.length ? `\u2026${run.last_digits}` : run.last_digits;
+  els.summary.append(
+    `F(${run.n.toLocaleString("en-US")}) has ${run.digits.toLocaleString("en-US")} decimal digits (${run.bits.toLocaleString("en-US")} bits), ends ${ends}. `,
+  );
+  const verdict = document.createElement("span");
+  verdict.id = "agree";
+  if (run.agree === true) {
+    verdict.className = "agree";
+    verdict.textContent = "fib_python and fib_pyrs agree.";
+  } else if (run.agree === false) {
+    verdict.className = "disagree";
+    verdict.textContent = "fib_python and fib_pyrs DISAGREE!";
+  } else {
+    verdict.textContent = "(one implementation: nothing to compare)";
+  }
+  verdict.dataset.agree = String(run.agree);
+  els.summary.append(verdict);
+}
+
+function addRow(run) {
+  const tr = document.createElement("tr");
+  const speedup =
+    run.fib_py_duration !== null && run.fib_pyrs_duration
+      ? `${(run.fib_py_duration / run.fib_pyrs_duration).toFixed(1)}\u00d7`
+      : "\u2014";
+  const cells = [
+    run.index,
+    run.runtime,
+    run.n.toLocaleString("en-US"),
+    LABELS[run.algorithm],
+    fmtMs(run.fib_py_duration),
+    fmtMs(run.fib_pyrs_duration),
+    speedup,
+    run.agree === null ? "\u2014" : run.agree ? "yes" : "NO",
+  ];
+  for (const value of cells) {
+    const td = document.createElement("td");
+    td.textContent = String(value);
+    if (value === "NO") td.className = "no";
+    tr.append(td);
+  }
+  els.runs.append(tr);
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, text) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+// Grouped bars on a log scale (durations span microseconds to seconds), the last 16 runs.
+function renderChart() {
+  const W = 720, H = 260, left = 52, right = 12, top = 26, bottom = 46;
+  const runs = app.runs.slice(-16);
+  const values = runs.flatMap((r) => [r.fib_py_duration, r.fib_pyrs_duration]).filter((v) => v !== null);
+  const chart = els.chart;
+  chart.replaceChildren();
+  if (!values.length) return;
+  const lo = Math.floor(Math.log10(Math.max(Math.min(...values), 1e-3)));
+  const hi = Math.max(Math.ceil(Math.log10(Math.max(...values))), lo + 1);
+  const y = (ms) => top + (H - top - bottom) * (1 - (Math.log10(Math.max(ms, 10 ** lo)) - lo) / (hi - lo));
+  for (let e = lo; e <= hi; e++) {
+    chart.append(svg("line", { x1: left, x2: W - right, y1: y(10 ** e), y2: y(10 ** e), class: "grid" }));
+    const label = e >= 3 ? `${10 ** (e - 3)} s` : e >= 0 ? `${10 ** e} ms` : `${(10 ** e).toPrecision(1)} ms`;
+    chart.append(svg("text", { x: left - 6, y: y(10 ** e) + 4, "text-anchor": "end" }, label));
+  }
+  chart.append(svg("line", { x1: left, x2: left, y1: top, y2: H - bottom, class: "axis" }));
+  chart.append(svg("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: "axis" }));
+  const slot = (W - left - right) / Math.max(runs.length, 4);
+  const bar = Math.min(18, slot / 2.6);
+  runs.forEach((run, i) => {
+    const cx = left + slot * (i + 0.5);
+    [["fib_python", run.fib_py_duration, "py", -bar], ["fib_pyrs", run.fib_pyrs_duration, "rs", 0]].forEach(
+      ([name, ms, cls, dx]) => {
+        if (ms === null) return;
+        const rect = svg("rect", { x: cx + dx, y: y(ms), width: bar, height: H - bottom - y(ms), class: `bar ${cls}` });
+        rect.append(svg("title", {}, `run ${run.index}: ${name} ${fmtMs(ms)} ms (n = ${run.n}, ${LABELS[run.algorithm]}, Pyodide ${run.runtime})`));
+        chart.append(rect);
+      },
+    );
+    chart.append(svg("text", { x: cx, y: H - bottom + 14, "text-anchor": "middle" }, `#${run.index} n=${compact(run.n)}`));
+    chart.append(svg("text", { x: cx, y: H - bottom + 27, "text-anchor": "middle" }, `${run.algorithm === "loop" ? "loop" : "dbl"} ${run.runtime}`));
+  });
+  chart.append(svg("rect", { x: left + 8, y: 6, width: 10, height: 10, class: "py" }));
+  chart.append(svg("text", { x: left + 22, y: 15 }, "fib_python"));
+  chart.append(svg("rect", { x: left + 100, y: 6, width: 10, height: 10, class: "rs" }));
+  chart.append(svg("text", { x: left + 114, y: 15 }, "fib_pyrs   (ms, log scale)"));
+}
+
+function compact(n) {
+  if (n >= 1e6 && n % 1e5 === 0) return `${n / 1e6}M`;
+  if (n >= 1e3 && n % 100 === 0) return `${n / 1e3}k`;
+  return String(n);
+}
+
+// --- the form ------------------------------------------------------------------------------
+
+function currentRequest() {
+  const implementations = [...document.querySelectorAll('input[name="impl"]:checked')].map((b) => b.value);
+  const algorithm = document.querySelector('input[name="algorithm"]:checked').value;
+  return { n: els.n.value, implementations, algorithm };
+}
+
+// Sends a request to the worker as is (the page's own checks are done by the caller).
+function send(request) {
+  if (!app.ready || app.running) return false;
+  const full = { id: app.nextId++, ...request };
+  app.running = full;
+  showError("");
+  setState("running", `n = ${full.n}`);
+  app.worker.postMessage({ type: "run", request: full });
+  return true;
+}
+
+els.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const request = currentRequest();
+  const parsed = parseN(request.n, request.algorithm);
+  const problem = parsed.error || (request.implementations.length ? null : "choose at least one implementation");
+  els.n.setAttribute("aria-invalid", parsed.error ? "true" : "false");
+  if (problem) {
+    showError(problem);
+    setState("error", problem);
+    els.n.focus();
+    return;
+  }
+  send({ ...request, n: parsed.n });
+});
+
+els.n.addEventListener("input", () => els.n.setAttribute("aria-invalid", "false"));
+
+els.cancel.addEventListener("click", () => {
+  setState("cancelled", "worker terminated; starting a fresh runtime");
+  startWorker();
+});
+
+els.runtime.addEventListener("change", () => {
+  const runtime = app.manifest.runtimes.find((r) => r.version === els.runtime.value);
+  if (!runtime || runtime === app.runtime) return;
+  app.runtime = runtime;
+  const url = new URL(location.href);
+  url.searchParams.set("runtime", runtime.version);
+  history.replaceState(null, "", url);
+  startWorker();
+});
+
+// --- start ---------------------------------------------------------------------------------
+
+async function main() {
+  setState("loading", "reading /api/manifest");
+  const response = await fetch("/api/manifest", { cache: "no-store" });
+  if (!response.ok) throw new Error(`/api/manifest: HTTP ${response.status}`);
+  app.manifest = await response.json();
+  const wanted = new URLSearchParams(location.search).get("runtime");
+  for (const runtime of app.manifest.runtimes) {
+    const option = new Option(
+      `Pyodide ${runtime.version} (Python ${runtime.python})${runtime.ready ? "" : " \u2014 unavailable"}`,
+      runtime.version,
+    );
+    option.disabled = !runtime.ready;
+    option.title = runtime.problems.join("; ") || runtime.wheels.map((w) => w.filename).join(", ");
+    els.runtime.append(option);
+  }
+  const ready = app.manifest.runtimes.filter((r) => r.ready);
+  app.runtime = ready.find((r) => r.version === wanted) || ready.find((r) => r.version === app.manifest.default_runtime);
+  if (!app.runtime) {
+    const why = app.manifest.runtimes.map((r) => `${r.version}: ${r.problems.join("; ")}`).join(" | ");
+    throw new Error(`no runtime can start (${why || "none configured"})`);
+  }
+  els.runtime.value = app.runtime.version;
+  els.runtime.disabled = false;
+  for (const runtime of app.manifest.runtimes) {
+    if (runtime.ready && runtime.missing.length) note("manifest", `Pyodide ${runtime.version}: no ${runtime.missing.join(", ")} wheel in dist/`);
+  }
+  startWorker();
+}
+
+// For the browser test and the curious: the page's state, and a way to send a raw request
+// (bypassing the form's checks) to see the worker's own validation.
+window.fibApp = { app, send, parseN };
+
+main().catch((error) => {
+  showError(String(error.message || error));
+  setState("error", "the page could not start");
+});

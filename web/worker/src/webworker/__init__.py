@@ -1,0 +1,286 @@
+"""The Python side of the page's Web Worker: validates a request, runs the implementations, reports.
+
+``web/static/worker.js`` loads Pyodide, unpacks the wheels and then calls :func:`describe_json`
+once (the "ready" message) and :func:`handle_json` for every request from the page. Messages are
+JSON strings in both directions, so nothing depends on one Pyodide version's proxy conversions.
+
+A request: ``{"id": 1, "n": "100000", "implementations": ["fib_python", "fib_pyrs"],
+"algorithm": "doubling"}`` (n may be a string as typed, or an integer). Replies, in order:
+``{"status": "running", ...}`` before each implementation runs, then either
+``{"status": "complete", "n": ..., "fib_py_duration": ..., "fib_pyrs_duration": ..., ...}``
+(durations in ms, ``None`` for an implementation that was not asked for) or
+``{"status": "error", "message": ...}``. :func:`handle` never raises.
+
+Results are compared by value (``==`` on the ints); a huge F(n) is never turned into a decimal
+string (CPython's ``str()`` of F(10**7) takes about a minute): the reply carries its bit length,
+its number of decimal digits and its last 20 digits.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import re
+import sys
+import time
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import Any
+
+__all__ = [
+    "ALGORITHMS",
+    "IMPLEMENTATIONS",
+    "LIMITS",
+    "BadRequest",
+    "decimal_digits",
+    "describe",
+    "describe_json",
+    "handle",
+    "handle_json",
+    "parse_n",
+    "run",
+]
+
+#: Implementation name -> (module to import, key of its duration in the "complete" message).
+IMPLEMENTATIONS: dict[str, tuple[str, str]] = {
+    "fib_python": ("fib_python", "fib_py_duration"),
+    "fib_pyrs": ("fib_pyrs", "fib_pyrs_duration"),
+}
+
+#: Algorithm name -> (function of the implementation modules, label for messages).
+ALGORITHMS: dict[str, tuple[str, str]] = {
+    "doubling": ("fib", "fast doubling"),
+    "loop": ("fib_iter", "the addition loop"),
+}
+
+#: The page's limits on n. The libraries accept up to MAX_N (10**9), but a browser tab should
+#: answer in seconds: fast doubling at 10**7 takes about a second or two in Pyodide, the O(n)
+#: loop at 10**6 about half a minute (a long run can be cancelled from the page).
+LIMITS: dict[str, int] = {"doubling": 10_000_000, "loop": 1_000_000}
+
+LAST_DIGITS = 20
+
+# Plain digits with optional Python-style underscores, or thousands groups separated by "," or " ".
+_N_PATTERN = re.compile(r"[0-9]+(?:_[0-9]+)*|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+")
+_SEPARATORS = re.compile(r"[_, ]")
+_MAX_N_DIGITS = 15  # longer inputs are over every limit; never int() an unbounded string
+
+
+class BadRequest(ValueError):
+    """A request that cannot run (bad n, unknown algorithm, ...); the message is for the user."""
+
+
+Post = Callable[[dict[str, Any]], None]
+
+
+def _shown(raw: object) -> str:
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_n(raw: object, algorithm: str = "doubling") -> int:
+    """n from the form (a string as typed, or a JSON number), checked against the page's limit.
+
+    Raises :class:`BadRequest` with a message meant for the user.
+    """
+    limit = LIMITS[_checked_algorithm(algorithm)]
+    label = ALGORITHMS[algorithm][1]
+    too_large = (
+        f"is above this page's limit of {limit:,} for {label} "
+        f"(the libraries accept up to MAX_N = 1,000,000,000)"
+    )
+    if isinstance(raw, bool) or raw is None:
+        raise BadRequest(f"n must be a whole number, got {_shown(raw)}")
+    if isinstance(raw, int):
+        n = raw
+    elif isinstance(raw, float):
+        if not raw.is_integer():
+            raise BadRequest(f"n must be a whole number, got {_shown(raw)}")
+        if abs(raw) > 10**_MAX_N_DIGITS:
+            raise BadRequest(f"n = {raw:g} {too_large}")
+        n = int(raw)
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            raise BadRequest("enter n, a whole number such as 100000")
+        negative = text[0] in "-\N{MINUS SIGN}"
+        body = text[1:].strip() if negative else text
+        if not _N_PATTERN.fullmatch(body):
+            raise BadRequest(f"n must be a whole number such as 100000, got {_shown(raw)}")
+        digits = _SEPARATORS.sub("", body).lstrip("0") or "0"
+        if len(digits) > _MAX_N_DIGITS:
+            raise BadRequest(
+                f"n ({len(digits)} digits) {too_large}"
+                if not negative
+                else f"n must be >= 0, got a {len(digits)}-digit negative number"
+            )
+        n = -int(digits) if negative else int(digits)
+    else:
+        raise BadRequest(f"n must be a whole number, got {_shown(raw)}")
+    if n < 0:
+        raise BadRequest(f"n must be >= 0, got n={n}")
+    if n > limit:
+        raise BadRequest(f"n = {n:,} {too_large}")
+    return n
+
+
+def _checked_algorithm(algorithm: object) -> str:
+    if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
+        known = ", ".join(ALGORITHMS)
+        raise BadRequest(f"algorithm must be one of {known}, got {_shown(algorithm)}")
+    return algorithm
+
+
+def decimal_digits(x: int) -> int:
+    """The number of decimal digits of x >= 0, without converting x to a string."""
+    if x < 10:
+        return 1
+    estimate = math.log10(x)  # exact enough except right at a power of ten
+    k = round(estimate)
+    if abs(estimate - k) < 1e-6 * max(1.0, estimate):
+        return k + 1 if x >= 10**k else k
+    return int(estimate) + 1
+
+
+_modules: dict[str, ModuleType | str] = {}
+
+
+def _module(name: str) -> ModuleType | str:
+    """The implementation's module, or the reason it could not be imported (cached)."""
+    if name not in _modules:
+        try:
+            _modules[name] = importlib.import_module(IMPLEMENTATIONS[name][0])
+        except Exception as exc:  # an ImportError, or a broken extension module
+            _modules[name] = f"{type(exc).__name__}: {exc}"
+    return _modules[name]
+
+
+def _version(module_name: str) -> str | None:
+    try:
+        from importlib.metadata import version
+
+        return version(module_name.replace("_", "-"))
+    except Exception:
+        return None
+
+
+def describe() -> dict[str, Any]:
+    """What the worker can do: sent to the page in the "ready" message."""
+    implementations: dict[str, dict[str, Any]] = {}
+    for name in IMPLEMENTATIONS:
+        module = _module(name)
+        if isinstance(module, str):
+            implementations[name] = {"available": False, "error": module}
+        else:
+            implementations[name] = {
+                "available": True,
+                "version": _version(IMPLEMENTATIONS[name][0]),
+                "max_n": getattr(module, "MAX_N", None),
+            }
+    return {
+        "python": sys.version.split()[0],
+        "platform": sys.platform,
+        "implementations": implementations,
+        "algorithms": {name: label for name, (_, label) in ALGORITHMS.items()},
+        "limits": dict(LIMITS),
+    }
+
+
+def run(request: Mapping[str, Any], post: Post | None = None) -> dict[str, Any]:
+    """Runs one request and returns the "complete" message; raises BadRequest for a bad request.
+
+    ``post`` receives a "running" message before each implementation starts.
+    """
+    algorithm = _checked_algorithm(request.get("algorithm", "doubling"))
+    n = parse_n(request.get("n"), algorithm)
+    names = request.get("implementations", list(IMPLEMENTATIONS))
+    if not isinstance(names, (list, tuple)) or not names:
+        raise BadRequest("choose at least one implementation")
+    unknown = [name for name in names if name not in IMPLEMENTATIONS]
+    if unknown:
+        raise BadRequest(f"unknown implementation {_shown(unknown[0])}")
+    names = [name for name in IMPLEMENTATIONS if name in names]  # fixed order, no duplicates
+    modules: dict[str, ModuleType] = {}
+    for name in names:
+        module = _module(name)
+        if isinstance(module, str):
+            raise BadRequest(f"{name} is not available in this runtime ({module})")
+        modules[name] = module
+
+    message: dict[str, Any] = {
+        "status": "complete",
+        "n": n,
+        **{key: None for _, key in IMPLEMENTATIONS.values()},
+    }
+    values: dict[str, int] = {}
+    function = ALGORITHMS[algorithm][0]
+    for name in names:
+        if post is not None:
+            post(
+                {
+                    "status": "running",
+                    "id": request.get("id"),
+                    "n": n,
+                    "implementation": name,
+                    "algorithm": algorithm,
+                }
+            )
+        compute = getattr(modules[name], function)
+        start = time.perf_counter()
+        values[name] = compute(n)
+        message[IMPLEMENTATIONS[name][1]] = (time.perf_counter() - start) * 1000.0
+
+    first = values[names[0]]
+    message.update(
+        id=request.get("id"),
+        algorithm=algorithm,
+        implementations=names,
+        # By value: == on two ints; None when only one implementation ran.
+        agree=all(value == first for value in values.values()) if len(values) > 1 else None,
+        bits=first.bit_length(),
+        digits=decimal_digits(first),
+        last_digits=str(first % 10**LAST_DIGITS),
+        python=sys.version.split()[0],
+    )
+    if message["agree"] is False:
+        message["mismatch"] = {
+            name: {"bits": value.bit_length(), "last_digits": str(value % 10**LAST_DIGITS)}
+            for name, value in values.items()
+        }
+    return message
+
+
+def handle(request: Mapping[str, Any], post: Post) -> None:
+    """Runs a request and posts the replies; every failure becomes an "error" message."""
+    request_id = request.get("id") if isinstance(request, Mapping) else None
+    try:
+        if not isinstance(request, Mapping):
+            raise BadRequest("a request must be a JSON object")
+        post(run(request, post))
+    except BadRequest as exc:
+        post({"status": "error", "id": request_id, "kind": "bad-request", "message": str(exc)})
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # MemoryError, a Rust panic (PanicException is a BaseException)
+        kind = type(exc).__name__
+        post({"status": "error", "id": request_id, "kind": kind, "message": f"{kind}: {exc}"})
+
+
+def handle_json(raw: str, post_json: Callable[[str], object]) -> None:
+    """:func:`handle` for JavaScript: the request and every reply are JSON strings."""
+
+    def post(message: dict[str, Any]) -> None:
+        post_json(json.dumps(message))
+
+    try:
+        request = json.loads(raw)
+    except ValueError as exc:
+        post({"status": "error", "id": None, "kind": "bad-request", "message": f"bad JSON: {exc}"})
+        return
+    handle(request, post)
+
+
+def describe_json() -> str:
+    """:func:`describe` as a JSON string."""
+    return json.dumps(describe())

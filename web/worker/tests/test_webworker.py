@@ -1,0 +1,305 @@
+"""The webworker package on the host: parsing n, running, comparing, reporting, never raising.
+
+fib_python comes from python/fib-python/src (checks/test-web.sh puts it on PYTHONPATH); fib_pyrs
+is replaced by stand-ins so these tests do not depend on which native wheel is built. The real
+fib_pyrs runs inside Pyodide in the browser test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import types
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import fib_python
+import pytest
+
+import webworker
+
+WORKER_DIR = Path(__file__).resolve().parent.parent
+SEED_KEYS = ["status", "n", "fib_py_duration", "fib_pyrs_duration"]
+F100 = 354224848179261915075
+
+
+def fake_module(name: str, **functions: Any) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.MAX_N = fib_python.MAX_N  # type: ignore[attr-defined]
+    for key, value in functions.items():
+        setattr(module, key, value)
+    return module
+
+
+@pytest.fixture(autouse=True)
+def implementations(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """fib_python is real; fib_pyrs is a correct stand-in (fib_python's functions) by default."""
+    modules: dict[str, Any] = {
+        "fib_python": fib_python,
+        "fib_pyrs": fake_module("fib_pyrs", fib=fib_python.fib, fib_iter=fib_python.fib_iter),
+    }
+    monkeypatch.setattr(webworker, "_modules", modules)
+    yield modules
+
+
+def collect(request: dict[str, Any]) -> list[dict[str, Any]]:
+    posted: list[dict[str, Any]] = []
+    webworker.handle(request, posted.append)
+    return posted
+
+
+# --- parse_n ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("100000", 100_000),
+        ("  42 ", 42),
+        ("100_000", 100_000),
+        ("100,000", 100_000),
+        ("1,000,000", 1_000_000),
+        ("100 000", 100_000),
+        ("0", 0),
+        ("-0", 0),
+        ("007", 7),
+        (7, 7),
+        (7.0, 7),
+        ("10000000", 10_000_000),
+    ],
+)
+def test_parse_n_accepts(raw: object, expected: int) -> None:
+    assert webworker.parse_n(raw, "doubling") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "enter n"),
+        ("   ", "enter n"),
+        ("abc", "whole number"),
+        ("1e5", "whole number"),
+        ("1.5", "whole number"),
+        ("0x10", "whole number"),
+        ("+5", "whole number"),
+        ("1__0", "whole number"),
+        ("10,00", "whole number"),
+        ("1 0", "whole number"),
+        ("\u0661\u0660", "whole number"),  # Arabic-Indic digits: int() takes them, the page not
+        ("-5", "n must be >= 0, got n=-5"),
+        ("\N{MINUS SIGN}5", "n must be >= 0, got n=-5"),
+        (-1, "n must be >= 0, got n=-1"),
+        ("10000001", "above this page's limit of 10,000,000 for fast doubling"),
+        (10**9 + 1, "above this page's limit"),
+        ("9" * 5000, "(5000 digits) is above this page's limit"),
+        ("-" + "9" * 5000, "5000-digit negative number"),
+        (1.5, "whole number"),
+        (float("nan"), "whole number"),
+        (float("inf"), "whole number"),
+        (1e300, "above this page's limit"),
+        (None, "whole number"),
+        (True, "whole number"),
+        ([1], "whole number"),
+    ],
+)
+def test_parse_n_rejects(raw: object, message: str) -> None:
+    with pytest.raises(webworker.BadRequest) as info:
+        webworker.parse_n(raw, "doubling")
+    assert message in str(info.value)
+
+
+def test_parse_n_limits_depend_on_the_algorithm() -> None:
+    assert webworker.parse_n("1000000", "loop") == 1_000_000
+    with pytest.raises(webworker.BadRequest, match="limit of 1,000,000 for the addition loop"):
+        webworker.parse_n("1000001", "loop")
+    assert webworker.parse_n("1000001", "doubling") == 1_000_001
+
+
+def test_parse_n_never_converts_a_huge_string() -> None:
+    start = time.perf_counter()
+    with pytest.raises(webworker.BadRequest):
+        webworker.parse_n("9" * 1_000_000, "doubling")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_limits_are_within_the_libraries_max_n() -> None:
+    assert max(webworker.LIMITS.values()) <= fib_python.MAX_N
+
+
+# --- decimal_digits --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("k", [1, 2, 15, 16, 17, 22, 23, 300, 308, 309, 4000])
+def test_decimal_digits_at_powers_of_ten(k: int) -> None:
+    for x in (10**k - 1, 10**k, 10**k + 1):
+        assert webworker.decimal_digits(x) == len(str(x))
+
+
+def test_decimal_digits_of_fibonacci_numbers() -> None:
+    for n in [0, 1, 2, 10, 93, 94, 1000, 4782, 20_000]:
+        value = fib_python.fib(n)
+        assert webworker.decimal_digits(value) == len(str(value)), n
+
+
+# --- run / handle ----------------------------------------------------------------------------
+
+
+def test_complete_message_keeps_the_seed_keys_first() -> None:
+    posted = collect({"id": 3, "n": "100", "implementations": ["fib_python", "fib_pyrs"]})
+    assert [m["status"] for m in posted] == ["running", "running", "complete"]
+    assert [m["implementation"] for m in posted[:2]] == ["fib_python", "fib_pyrs"]
+    done = posted[-1]
+    assert list(done)[:4] == SEED_KEYS
+    assert done["n"] == 100 and done["id"] == 3 and done["algorithm"] == "doubling"
+    assert isinstance(done["fib_py_duration"], float) and done["fib_py_duration"] >= 0
+    assert isinstance(done["fib_pyrs_duration"], float) and done["fib_pyrs_duration"] >= 0
+    assert done["agree"] is True
+    assert done["last_digits"] == str(F100 % 10**20)
+    assert done["digits"] == 21 and done["bits"] == F100.bit_length()
+    json.dumps(done)  # JSON-serialisable as is
+
+
+def test_n_100000_with_both_algorithms() -> None:
+    for algorithm in ("doubling", "loop"):
+        done = collect({"n": 100_000, "algorithm": algorithm})[-1]
+        assert done["status"] == "complete", done
+        assert done["agree"] is True
+        assert done["digits"] == 20_899
+        assert done["last_digits"] == str(fib_python.fib(100_000) % 10**20)
+
+
+def test_one_implementation_leaves_the_other_duration_null() -> None:
+    done = collect({"n": 10, "implementations": ["fib_pyrs"]})[-1]
+    assert done["fib_py_duration"] is None
+    assert isinstance(done["fib_pyrs_duration"], float)
+    assert done["agree"] is None
+    assert done["implementations"] == ["fib_pyrs"]
+
+
+def test_disagreeing_implementations_are_reported(implementations: dict[str, Any]) -> None:
+    implementations["fib_pyrs"] = fake_module("fib_pyrs", fib=lambda n: fib_python.fib(n) + 1)
+    done = collect({"n": 1000})[-1]
+    assert done["status"] == "complete"
+    assert done["agree"] is False
+    assert set(done["mismatch"]) == {"fib_python", "fib_pyrs"}
+
+
+def test_comparison_is_by_value_not_by_string(implementations: dict[str, Any]) -> None:
+    """A result that is equal but a different int subclass still agrees; str() is never used."""
+
+    class NoStr(int):
+        def __str__(self) -> str:
+            raise AssertionError("str() of a result")
+
+        __repr__ = __str__
+
+    implementations["fib_pyrs"] = fake_module("fib_pyrs", fib=lambda n: NoStr(fib_python.fib(n)))
+    implementations["fib_python"] = fake_module(
+        "fib_python", fib=lambda n: NoStr(fib_python.fib(n))
+    )
+    done = collect({"n": 5000})[-1]
+    assert done["status"] == "complete" and done["agree"] is True
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        ({"n": "abc"}, "whole number"),
+        ({"n": "-5"}, "n must be >= 0"),
+        ({"n": "20000000"}, "limit of 10,000,000"),
+        ({"n": "2000000", "algorithm": "loop"}, "limit of 1,000,000"),
+        ({"n": "5", "algorithm": "fft"}, "algorithm must be one of doubling, loop"),
+        ({"n": "5", "implementations": []}, "at least one implementation"),
+        ({"n": "5", "implementations": "fib_python"}, "at least one implementation"),
+        ({"n": "5", "implementations": ["gmpy2"]}, "unknown implementation"),
+        ({}, "whole number"),
+    ],
+)
+def test_bad_requests_become_error_messages(request_: dict[str, Any], message: str) -> None:
+    posted = collect({"id": 9, **request_})
+    assert len(posted) == 1
+    assert posted[0]["status"] == "error" and posted[0]["id"] == 9
+    assert posted[0]["kind"] == "bad-request"
+    assert message in posted[0]["message"]
+
+
+def test_a_missing_implementation_is_an_error_not_a_crash(
+    implementations: dict[str, Any],
+) -> None:
+    implementations["fib_pyrs"] = "ModuleNotFoundError: No module named 'fib_pyrs'"
+    info = webworker.describe()
+    assert info["implementations"]["fib_pyrs"]["available"] is False
+    assert info["implementations"]["fib_python"]["available"] is True
+    posted = collect({"n": "10"})
+    assert posted[-1]["status"] == "error"
+    assert "fib_pyrs is not available" in posted[-1]["message"]
+    assert collect({"n": "10", "implementations": ["fib_python"]})[-1]["status"] == "complete"
+
+
+def test_an_exception_inside_an_implementation_is_reported(
+    implementations: dict[str, Any],
+) -> None:
+    class PanicException(BaseException):  # what pyo3 raises for a Rust panic
+        pass
+
+    def panics(n: int) -> int:
+        raise PanicException("boom")
+
+    implementations["fib_pyrs"] = fake_module("fib_pyrs", fib=panics)
+    posted = collect({"n": "10"})
+    assert posted[-1] == {
+        "status": "error",
+        "id": None,
+        "kind": "PanicException",
+        "message": "PanicException: boom",
+    }
+
+
+def test_a_non_object_request_is_an_error() -> None:
+    posted: list[dict[str, Any]] = []
+    webworker.handle([1, 2], posted.append)  # type: ignore[arg-type]
+    assert posted[0]["status"] == "error"
+
+
+def test_handle_json_round_trip() -> None:
+    replies: list[str] = []
+    webworker.handle_json(json.dumps({"id": 1, "n": "1000"}), replies.append)
+    done = json.loads(replies[-1])
+    assert done["status"] == "complete" and done["agree"] is True
+    replies.clear()
+    webworker.handle_json("{not json", replies.append)
+    assert json.loads(replies[0])["message"].startswith("bad JSON")
+
+
+def test_describe_json() -> None:
+    info = json.loads(webworker.describe_json())
+    assert info["limits"] == webworker.LIMITS
+    assert info["python"] == sys.version.split()[0]
+    assert set(info["implementations"]) == {"fib_python", "fib_pyrs"}
+
+
+def test_the_real_import_path_reports_a_missing_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(webworker, "_modules", {})
+    monkeypatch.setitem(webworker.IMPLEMENTATIONS, "fib_pyrs", ("no_such_module_xyz", "x"))
+    assert "ModuleNotFoundError" in str(webworker._module("fib_pyrs"))
+    assert webworker._module("fib_python") is fib_python
+
+
+# --- the wheel -------------------------------------------------------------------------------
+
+
+def test_the_wheel_builds_without_build_isolation(tmp_path: Path) -> None:
+    """The command checks/wheel-python.sh runs; the wheel holds the package and its marker."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--disable-pip-version-check", "--no-deps",
+         "--no-build-isolation", "--wheel-dir", str(tmp_path), str(WORKER_DIR)],
+        check=True,
+    )  # fmt: skip
+    wheel = tmp_path / "webworker-0.1.0-py3-none-any.whl"
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "webworker/__init__.py" in names and "webworker/py.typed" in names
+    assert not [name for name in names if "tests" in name]
