@@ -24,15 +24,16 @@ export SOURCE_DATE_EPOCH
 
 # --- timing: `stage NAME cmd...` runs cmd, prints and records how long it took ---------------
 stage() {
-  local name=$1 t0 rc=0
+  local name=$1 t0 rc=0 depth=${PRF_STAGE_DEPTH:-0}
   shift
   t0=$(date +%s)
   log "$name"
-  "$@" || rc=$?
+  PRF_STAGE_DEPTH=$((depth + 1)) "$@" || rc=$?
   local dt=$(($(date +%s) - t0))
   printf '%-28s %5ss %s\n' "$name" "$dt" "$([ $rc = 0 ] && echo ok || echo "FAILED ($rc)")" >&2
   if [ -n "${PRF_TIMINGS:-}" ]; then
-    printf '%s\t%s\t%s\n' "$name" "$dt" "$rc" >>"$PRF_TIMINGS"
+    # Nested stages (a script's own steps) are indented under the stage that ran them.
+    printf '%*s%s\t%s\t%s\n' $((depth * 2)) '' "$name" "$dt" "$rc" >>"$PRF_TIMINGS"
   fi
   return $rc
 }

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 setup_rust() {
   # One Rust for native and wasm builds: Debian's rustc-web (with its std sources for build-std).
-  apt_need build-essential rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy rustfmt-web
+  apt_need ca-certificates build-essential rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy rustfmt-web
   use_rust
   "$RUSTC" -V >&2
 }
