@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 \
-	test-rust test-python test-pyodide reproducible test-web test-browser check-flake \
+	test-rust fuzz test-python test-pyodide reproducible test-web test-browser check-flake \
 	benchmark benchmark-smoke webapp load check clean
 
 help: ## Show this help
@@ -45,6 +45,10 @@ wheel-pyodide-314: wheel-pyodide-314.0.7 ## The cp314 pyemscripten_2026_0_wasm32
 test-rust: ## cargo fmt --check, clippy -D warnings, cargo test
 	@$(CHECKS)/setup.sh rust python
 	@$(CHECKS)/rust.sh
+
+fuzz: ## Fuzz fib-bigmul's multiplication against num-bigint for a bounded time (SECONDS=60)
+	@$(CHECKS)/setup.sh rust
+	@$(CHECKS)/fuzz.sh $(SECONDS)
 
 test-python: wheel-host wheel-python ## pytest across the twins against the built wheels
 	@$(CHECKS)/test-python.sh

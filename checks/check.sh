@@ -12,6 +12,7 @@ trap summary EXIT
 
 stage "setup" "$C/setup.sh" all
 stage "rust" "$C/rust.sh"
+stage "fuzz" "$C/fuzz.sh"
 stage "wheel python" "$C/wheel-python.sh"
 stage "wheel host" "$C/wheel-host.sh"
 for v in $(pyodide_runtimes); do

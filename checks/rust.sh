@@ -8,4 +8,4 @@ cd "$ROOT/rust"
 stage "cargo fmt --check" cargo fmt --all --check
 stage "cargo clippy" cargo clippy --locked --workspace --all-targets -- -D warnings
 # fib-pyrs is a cdylib for Python; its behaviour is tested from Python (test-python.sh).
-stage "cargo test" cargo test --locked -p fib-rust
+stage "cargo test" cargo test --locked -p fib-rust -p fib-bigmul

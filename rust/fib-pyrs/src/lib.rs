@@ -13,6 +13,14 @@ const MAX_N: u64 = 1_000_000_000;
 /// TypeError for non-integers (via `__index__`, like `operator.index`), ValueError for
 /// negatives, OverflowError above MAX_N.
 fn checked_n(n: &Bound<'_, PyAny>) -> PyResult<u64> {
+    // Fast path for the usual call, an int in range: no lookup of operator.index.
+    if let Ok(int) = n.cast::<PyInt>() {
+        if let Ok(v) = int.extract::<u64>() {
+            if v <= MAX_N {
+                return Ok(v);
+            }
+        }
+    }
     let py = n.py();
     // operator.index() semantics: ints, bools and objects with __index__; TypeError otherwise.
     let index = py

@@ -1,12 +1,72 @@
 //! Fast doubling: F(n) in O(log n) big-integer squarings.
+//!
+//! The loop works on little-endian limb vectors (num-bigint's digit type) and squares with
+//! `fib-bigmul`, which picks schoolbook, Karatsuba or a number-theoretic transform by size;
+//! num-bigint's multiplication has no dedicated squaring and no FFT. Only the results become
+//! [`BigUint`]s.
 
+use fib_bigmul::limbs::vec::{
+    add_assign, add_small, mul_small_sub, rsub_assign, sub_assign, sub_small,
+};
+use fib_bigmul::{biguint_from_limbs, mul_owned, sqr_into, Limb};
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
-/// The pair (F(n), F(n+1)) by fast doubling, in GMP's two-squarings-per-bit form.
+/// (F(k-1), F(k)) as limb vectors, for k >= 1, in GMP's two-squarings-per-bit form.
 ///
-/// With Fk = F(k), Fk1 = F(k-1): F(2k+1) = 4Fk² − F(k−1)² + 2(−1)^k, F(2k−1) = Fk² + F(k−1)²,
-/// F(2k) = F(2k+1) − F(2k−1). Two squarings per bit instead of three multiplications.
+/// With a = F(k)^2, b = F(k-1)^2: F(2k-1) = a + b, F(2k+1) = 4a - b + 2(-1)^k, and
+/// F(2k) = F(2k+1) - F(2k-1). Two squarings per bit instead of three multiplications.
+fn pair_limbs(k_target: u64) -> (Vec<Limb>, Vec<Limb>) {
+    debug_assert!(k_target >= 1);
+    // Start from the longest prefix of k_target's bits whose F(k) fits a u64 (k <= 93): the
+    // first few doublings are replaced by a short u64 loop.
+    let bits = 64 - k_target.leading_zeros();
+    let mut rest = bits; // bits of k_target not yet consumed
+    let mut k = 0u64;
+    while rest > 0 && (k << 1 | (k_target >> (rest - 1)) & 1) <= 93 {
+        k = k << 1 | (k_target >> (rest - 1)) & 1;
+        rest -= 1;
+    }
+    let (mut prev, mut cur) = (1u64, 0u64); // (F(-1), F(0))
+    for _ in 0..k {
+        (prev, cur) = (cur, prev + cur);
+    }
+    let limbs = |x: u64| -> Vec<Limb> {
+        let mut v: Vec<Limb> = (0..u64::BITS / Limb::BITS)
+            .map(|i| (x >> (i * Limb::BITS)) as Limb)
+            .collect();
+        fib_bigmul::limbs::normalize(&mut v);
+        v
+    };
+    let (mut fk1, mut fk) = (limbs(prev), limbs(cur));
+    // The squares go into the previous step's buffers: no allocation once they are large.
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for bit in (0..rest).rev() {
+        sqr_into(&fk, &mut a); // F(k)^2
+        sqr_into(&fk1, &mut b); // F(k-1)^2
+        add_assign(&mut b, &a); // b = F(2k-1)
+        mul_small_sub(&mut a, 5, &b); // 5a - (a + b) = 4a - b
+        if k & 1 == 0 {
+            add_small(&mut a, 2);
+        } else {
+            sub_small(&mut a, 2);
+        } // a = F(2k+1)
+        k *= 2;
+        if (k_target >> bit) & 1 == 1 {
+            rsub_assign(&mut b, &a); // F(2k) = F(2k+1) - F(2k-1)
+            k += 1;
+        } else {
+            sub_assign(&mut a, &b); // F(2k)
+        }
+        // (F(k-1), F(k)) <- (b, a); the old pair becomes the next step's output buffers.
+        std::mem::swap(&mut fk1, &mut b);
+        std::mem::swap(&mut fk, &mut a);
+    }
+    debug_assert_eq!(k, k_target);
+    (fk1, fk)
+}
+
+/// The pair (F(n), F(n+1)) by fast doubling.
 ///
 /// ```
 /// use fib_rust::fib_pair;
@@ -16,43 +76,19 @@ use num_traits::{One, Zero};
 /// assert_eq!(f1, 19_740_274_219_868_223_167u128.into()); // F(94) > u64::MAX
 /// ```
 pub fn fib_pair(n: u64) -> (BigUint, BigUint) {
-    // (F(k-1), F(k)) for k = prefix of n's bits, starting at k = 1.
     if n == 0 {
         return (BigUint::zero(), BigUint::one());
     }
-    let mut fk1 = BigUint::zero(); // F(0)
-    let mut fk = BigUint::one(); // F(1)
-    let mut k: u64 = 1;
-    let top = 63 - n.leading_zeros();
-    for bit in (0..top).rev() {
-        // a = F(k)^2, b = F(k-1)^2; F(2k+1) = 4a - b + 2(-1)^k
-        let a = &fk * &fk;
-        let b = &fk1 * &fk1;
-        let mut f2k1 = (&a << 2u32) - &b;
-        if k & 1 == 0 {
-            f2k1 += 2u32;
-        } else {
-            f2k1 -= 2u32;
-        }
-        let f2km1 = a + b; // F(2k-1)
-        let f2k = &f2k1 - &f2km1; // F(2k)
-        k *= 2;
-        if (n >> bit) & 1 == 1 {
-            // k -> 2k+1: (F(2k), F(2k+1))
-            fk1 = f2k;
-            fk = f2k1;
-            k += 1;
-        } else {
-            fk1 = f2km1;
-            fk = f2k;
-        }
-    }
-    debug_assert_eq!(k, n);
-    let next = &fk + &fk1; // F(n+1)
-    (fk, next)
+    let (mut fn1, fnn) = pair_limbs(n); // F(n-1), F(n)
+    add_assign(&mut fn1, &fnn); // F(n+1)
+    (biguint_from_limbs(fnn), biguint_from_limbs(fn1))
 }
 
 /// F(n) by fast doubling.
+///
+/// The last step is one multiplication instead of two squarings (a transform-based product
+/// of two numbers needs three transforms, two squarings four):
+/// F(2k) = F(k) (F(k) + 2F(k-1)) and F(2k+1) = (2F(k) + F(k-1)) (2F(k) - F(k-1)) + 2(-1)^k.
 ///
 /// ```
 /// use fib_rust::fib;
@@ -60,7 +96,36 @@ pub fn fib_pair(n: u64) -> (BigUint, BigUint) {
 /// assert_eq!(fib(100), "354224848179261915075".parse().unwrap());
 /// ```
 pub fn fib(n: u64) -> BigUint {
-    fib_pair(n).0
+    if n < 2 {
+        return BigUint::from(n);
+    }
+    let k = n / 2;
+    let (fk1, fk) = pair_limbs(k); // F(k-1), F(k)
+                                   // Operands are dropped as soon as they are used up: the product's transform is the peak
+                                   // of the whole computation's memory.
+    let result = if n % 2 == 0 {
+        let mut s = fk1;
+        let twice = s.clone();
+        add_assign(&mut s, &twice);
+        drop(twice);
+        add_assign(&mut s, &fk); // F(k) + 2F(k-1)
+        mul_owned(fk, s)
+    } else {
+        let mut twice = fk.clone();
+        add_assign(&mut twice, &fk); // 2F(k)
+        let mut plus = twice.clone();
+        add_assign(&mut plus, &fk1);
+        sub_assign(&mut twice, &fk1); // 2F(k) - F(k-1)
+        drop((fk, fk1));
+        let mut r = mul_owned(plus, twice);
+        if k % 2 == 0 {
+            add_small(&mut r, 2);
+        } else {
+            sub_small(&mut r, 2);
+        }
+        r
+    };
+    biguint_from_limbs(result)
 }
 
 /// The Lucas number L(n) = F(n−1) + F(n+1) = 2F(n+1) − F(n), by fast doubling.

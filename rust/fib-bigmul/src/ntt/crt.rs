@@ -1,0 +1,198 @@
+//! From the residues of each coefficient (3 or 4 primes) to the product's limbs: Garner's
+//! mixed-radix CRT, x = v0 + q0*(v1 + q1*(v2 + q2*v3)), then one carry pass (coefficient i,
+//! below the primes' product, lands `bits` bits above coefficient i-1).
+
+use super::{field::Prime, PRIMES};
+use crate::Limb;
+
+/// Constants of the mixed-radix reconstruction for the first `n` primes.
+struct Garner {
+    /// prefix[i][j] = (q0*...*q(j-1)) mod qi, Montgomery form, for 1 <= j < i.
+    prefix: [[u32; 4]; 4],
+    /// inv[i] = (q0*...*q(i-1))^-1 mod qi, Montgomery form.
+    inv: [u32; 4],
+    /// q0*...*q(j-1) for j = 1..n (exact; below 2^94).
+    weight: [u128; 4],
+}
+
+impl Garner {
+    fn new(n: usize) -> Garner {
+        let mut g = Garner {
+            prefix: [[0; 4]; 4],
+            inv: [0; 4],
+            weight: [1, 0, 0, 0],
+        };
+        for j in 1..n {
+            g.weight[j] = g.weight[j - 1] * PRIMES[j - 1].p as u128;
+        }
+        for (i, &f) in PRIMES.iter().enumerate().take(n).skip(1) {
+            let m = |x: u128| f.to_mont((x % f.p as u128) as u32);
+            for j in 1..i {
+                g.prefix[i][j] = m(g.weight[j]);
+            }
+            g.inv[i] = f.inv(m(g.weight[i]));
+        }
+        g
+    }
+
+    /// v_i = (r_i - (v0 + q0 v1 + ... )) / (q0 ... q(i-1)) mod q_i, given v_0..v_(i-1).
+    /// All v_j < q_j < q_i (the primes ascend), so no reduction is needed on the way.
+    #[inline(always)]
+    fn digit(&self, i: usize, r: u32, v: &[u32; 4]) -> u32 {
+        let f: Prime = PRIMES[i];
+        let mut s = v[0];
+        for (&vj, &w) in v[1..i].iter().zip(&self.prefix[i][1..i]) {
+            s = f.add(s, f.mul(vj, w));
+        }
+        f.mul(f.sub(r, s), self.inv[i])
+    }
+
+    /// x = sum of v_j * weight_j for the first N primes, with the narrowest multiplications:
+    /// weight_1 < 2^31 and weight_2 < 2^62 fit a u64, weight_3 < 2^93 takes two products.
+    #[inline(always)]
+    fn value<const N: usize>(&self, v: &[u32; 4]) -> u128 {
+        let low = v[0] as u64 + self.weight[1] as u64 * v[1] as u64; // < 2^31 + 2^62
+        let mut x = low as u128 + (self.weight[2] as u64 as u128) * v[2] as u128;
+        if N == 4 {
+            let w = self.weight[3];
+            x += (w as u64 as u128) * v[3] as u128;
+            x += (((w >> 64) as u64 * v[3] as u64) as u128) << 64;
+        }
+        x
+    }
+}
+
+/// Writes the carried sum of the coefficients (residues r[k][i] of coefficient i modulo prime
+/// k) into `out`; coefficients past `out`'s length must be zero. r[1..] are overwritten with
+/// the mixed-radix digits.
+pub fn combine_into(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) {
+    let g = Garner::new(r.len());
+    // Coefficients that can be nonzero: those below the product's length.
+    let n = ((out.len() as u64 * crate::LIMB_BITS as u64).div_ceil(bits as u64) as usize)
+        .min(r[0].len());
+    match r {
+        [r0, r1, r2] => digits3(&g, &r0[..n], &mut r1[..n], &mut r2[..n]),
+        [r0, r1, r2, r3] => digits4(&g, &r0[..n], &mut r1[..n], &mut r2[..n], &mut r3[..n]),
+        _ => unreachable!("3 or 4 primes"),
+    }
+    match r.len() {
+        3 => carry::<3>(&g, out, r, n, bits),
+        _ => carry::<4>(&g, out, r, n, bits),
+    }
+}
+
+/// The mixed-radix digits of every coefficient, in place: independent lanes, so these loops
+/// vectorize (compiled twice on x86-64, like the transform).
+fn digits3(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            return unsafe { digits3_avx2(g, r0, r1, r2) };
+        }
+    }
+    digits3_body(g, r0, r1, r2)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn digits3_avx2(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32]) {
+    digits3_body(g, r0, r1, r2)
+}
+
+#[inline(always)]
+fn digits3_body(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32]) {
+    for ((&a, b), c) in r0.iter().zip(r1.iter_mut()).zip(r2.iter_mut()) {
+        let mut v = [a, 0, 0, 0];
+        v[1] = g.digit(1, *b, &v);
+        v[2] = g.digit(2, *c, &v);
+        (*b, *c) = (v[1], v[2]);
+    }
+}
+
+fn digits4(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut [u32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            return unsafe { digits4_avx2(g, r0, r1, r2, r3) };
+        }
+    }
+    digits4_body(g, r0, r1, r2, r3)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn digits4_avx2(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut [u32]) {
+    digits4_body(g, r0, r1, r2, r3)
+}
+
+#[inline(always)]
+fn digits4_body(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut [u32]) {
+    let rest = r1.iter_mut().zip(r2.iter_mut()).zip(r3.iter_mut());
+    for (&a, ((b, c), d)) in r0.iter().zip(rest) {
+        let mut v = [a, 0, 0, 0];
+        v[1] = g.digit(1, *b, &v);
+        v[2] = g.digit(2, *c, &v);
+        v[3] = g.digit(3, *d, &v);
+        (*b, *c, *d) = (v[1], v[2], v[3]);
+    }
+}
+
+/// Adds up x_i * 2^(i*bits): after each coefficient the running sum's low `bits` bits are
+/// final; they are appended to a bit buffer that is written out a limb at a time.
+fn carry<const N: usize>(g: &Garner, out: &mut [Limb], r: &[&mut [u32]], n: usize, bits: u32) {
+    let r: &[&mut [u32]; N] = r.try_into().expect("N residue vectors");
+    let r: [&[u32]; N] = core::array::from_fn(|k| &r[k][..n]);
+    let lb = crate::LIMB_BITS;
+    let mask = (1u128 << bits) - 1;
+    // The running sum above the bits already emitted (< 2^125).
+    let mut acc: u128 = 0;
+    // Emitted bits not yet written: `cur_bits` < LIMB_BITS of them, so with one more chunk
+    // (<= 56 bits) `cur` stays below 2^(32 + 56) or 2^(64 + 56).
+    let mut cur: u128 = 0;
+    let mut cur_bits = 0u32;
+    let mut w = 0; // next limb to write
+    let mut i = 0;
+    while w < out.len() {
+        if i < n {
+            let mut v = [0u32; 4];
+            for (vk, rk) in v.iter_mut().zip(&r) {
+                *vk = rk[i];
+            }
+            acc += g.value::<N>(&v);
+            i += 1;
+        } // past the last coefficient only its carry is left to drain
+        let chunk = acc & mask;
+        // acc >>= bits on two u64 halves: bits < 64 keeps every shift in range (a u128 shift
+        // by a variable amount must also handle >= 64).
+        let (lo, hi) = (acc as u64, (acc >> 64) as u64);
+        acc = ((hi >> bits) as u128) << 64 | ((lo >> bits) | (hi << 1 << (63 - bits))) as u128;
+        if lb == 64 {
+            // 64-bit limbs: a chunk (< 64 bits) completes at most one limb.
+            let chunk = chunk as u64;
+            let filled = cur as u64 | chunk << cur_bits;
+            if cur_bits + bits >= 64 {
+                out[w] = filled as Limb;
+                w += 1;
+                // cur_bits > 0 here (bits < 64), so the shift is in range.
+                cur = (chunk >> (64 - cur_bits)) as u128;
+                cur_bits = cur_bits + bits - 64;
+            } else {
+                cur = filled as u128;
+                cur_bits += bits;
+            }
+        } else {
+            cur |= chunk << cur_bits;
+            cur_bits += bits;
+            // 32-bit limbs: a chunk can complete two.
+            while cur_bits >= lb && w < out.len() {
+                out[w] = cur as Limb;
+                w += 1;
+                cur >>= lb;
+                cur_bits -= lb;
+            }
+        }
+    }
+    debug_assert!(acc == 0 && cur == 0, "the product fits its limbs");
+}
