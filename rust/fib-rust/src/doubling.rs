@@ -76,19 +76,21 @@ fn pair_limbs(k_target: u64) -> (Vec<Limb>, Vec<Limb>) {
 /// assert_eq!(f1, 19_740_274_219_868_223_167u128.into()); // F(94) > u64::MAX
 /// ```
 pub fn fib_pair(n: u64) -> (BigUint, BigUint) {
+    let (f, f1) = fib_pair_limbs(n);
+    (biguint_from_limbs(f), biguint_from_limbs(f1))
+}
+
+/// [`fib_pair`] as little-endian limb vectors (normalized: no high zero limbs).
+pub fn fib_pair_limbs(n: u64) -> (Vec<Limb>, Vec<Limb>) {
     if n == 0 {
-        return (BigUint::zero(), BigUint::one());
+        return (Vec::new(), vec![1]);
     }
     let (mut fn1, fnn) = pair_limbs(n); // F(n-1), F(n)
     add_assign(&mut fn1, &fnn); // F(n+1)
-    (biguint_from_limbs(fnn), biguint_from_limbs(fn1))
+    (fnn, fn1)
 }
 
 /// F(n) by fast doubling.
-///
-/// The last step is one multiplication instead of two squarings (a transform-based product
-/// of two numbers needs three transforms, two squarings four):
-/// F(2k) = F(k) (F(k) + 2F(k-1)) and F(2k+1) = (2F(k) + F(k-1)) (2F(k) - F(k-1)) + 2(-1)^k.
 ///
 /// ```
 /// use fib_rust::fib;
@@ -96,14 +98,31 @@ pub fn fib_pair(n: u64) -> (BigUint, BigUint) {
 /// assert_eq!(fib(100), "354224848179261915075".parse().unwrap());
 /// ```
 pub fn fib(n: u64) -> BigUint {
+    biguint_from_limbs(fib_limbs(n))
+}
+
+/// F(n) as little-endian limbs, num-bigint's digit type, normalized (no high zero limbs; F(0)
+/// is empty). For callers that hand the digits on without a [`BigUint`] in between: the Python
+/// extension builds its int straight from them.
+///
+/// The last step is one multiplication instead of two squarings (a transform-based product
+/// of two numbers needs three transforms, two squarings four):
+/// F(2k) = F(k) (F(k) + 2F(k-1)) and F(2k+1) = (2F(k) + F(k-1)) (2F(k) - F(k-1)) + 2(-1)^k.
+///
+/// ```
+/// use fib_rust::{fib, fib_limbs};
+/// assert!(fib_limbs(0).is_empty());
+/// assert_eq!(fib_bigmul::biguint_from_limbs(fib_limbs(1000)), fib(1000));
+/// ```
+pub fn fib_limbs(n: u64) -> Vec<Limb> {
     if n < 2 {
-        return BigUint::from(n);
+        return if n == 0 { Vec::new() } else { vec![1] };
     }
     let k = n / 2;
-    let (fk1, fk) = pair_limbs(k); // F(k-1), F(k)
-                                   // Operands are dropped as soon as they are used up: the product's transform is the peak
-                                   // of the whole computation's memory.
-    let result = if n % 2 == 0 {
+    // F(k-1), F(k). Operands are dropped as soon as they are used up: the product's transform
+    // is the peak of the whole computation's memory.
+    let (fk1, fk) = pair_limbs(k);
+    if n % 2 == 0 {
         let mut s = fk1;
         let twice = s.clone();
         add_assign(&mut s, &twice);
@@ -124,8 +143,7 @@ pub fn fib(n: u64) -> BigUint {
             sub_small(&mut r, 2);
         }
         r
-    };
-    biguint_from_limbs(result)
+    }
 }
 
 /// The Lucas number L(n) = F(n−1) + F(n+1) = 2F(n+1) − F(n), by fast doubling.

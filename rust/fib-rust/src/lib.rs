@@ -19,5 +19,8 @@
 mod doubling;
 mod iter;
 
-pub use doubling::{fib, fib_pair, lucas};
+pub use doubling::{fib, fib_limbs, fib_pair, fib_pair_limbs, lucas};
+/// The digit type of [`fib_limbs`] and [`fib_pair_limbs`]: num-bigint's (`u64` on 64-bit
+/// targets, `u32` on wasm32).
+pub use fib_bigmul::Limb;
 pub use iter::fib_iter;
