@@ -183,10 +183,9 @@ fn sqr_with_into(a: &[Limb], algorithm: Algorithm, r: &mut Vec<Limb>) {
     r.resize(2 * a.len(), 0);
     match algorithm {
         Algorithm::Basecase => basecase::sqr_basecase(r, a),
-        Algorithm::Karatsuba => {
-            let mut scratch = vec![0; karatsuba::scratch_len(a.len())];
-            karatsuba::sqr_karatsuba(r, a, &mut scratch, THRESHOLDS.sqr_karatsuba);
-        }
+        Algorithm::Karatsuba => with_scratch(karatsuba::scratch_len(a.len()), |scratch| {
+            karatsuba::sqr_karatsuba(r, a, scratch, THRESHOLDS.sqr_karatsuba)
+        }),
         Algorithm::Ntt => unreachable!("handled above"),
     }
     limbs::normalize(r);
@@ -221,6 +220,12 @@ pub fn mul_with(a: &[Limb], b: &[Limb], algorithm: Algorithm) -> Vec<Limb> {
 fn mul_karatsuba_unbalanced(r: &mut [Limb], a: &[Limb], b: &[Limb]) {
     let n = b.len();
     let t = THRESHOLDS.mul_karatsuba;
+    if a.len() == n {
+        // Balanced (the doubling's last step): straight into r.
+        return with_scratch(karatsuba::scratch_len(n), |scratch| {
+            karatsuba::mul_karatsuba(r, a, b, scratch, t)
+        });
+    }
     let mut scratch = vec![0; karatsuba::scratch_len(n)];
     let mut piece = vec![0; 2 * n];
     let mut padded = vec![0; n];
@@ -259,6 +264,27 @@ pub mod kernels {
         limbs::normalize(&mut r);
         r
     }
+}
+
+/// Runs `f` on `len` limbs of this thread's Karatsuba scratch buffer (contents undefined: the
+/// algorithms write before they read). Below the transform thresholds the buffer stays small,
+/// and the doubling loop's many small products then cost no allocation and no zeroing.
+fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Limb]) -> R) -> R {
+    /// Larger scratch (Karatsuba where the transform cannot hold the product) is not kept.
+    const KEEP: usize = 1 << 14;
+    std::thread_local! {
+        static SCRATCH: core::cell::RefCell<Vec<Limb>> = const { core::cell::RefCell::new(Vec::new()) };
+    }
+    if len > KEEP {
+        return f(&mut vec![0; len]);
+    }
+    SCRATCH.with(|cell| {
+        let mut v = cell.borrow_mut();
+        if v.len() < len {
+            v.resize(len, 0);
+        }
+        f(&mut v[..len])
+    })
 }
 
 fn trim(a: &[Limb]) -> &[Limb] {

@@ -1,5 +1,7 @@
 //! The `fib_pyrs._fib_pyrs` extension module: thin PyO3 wrappers around `fib-rust`.
 
+mod int;
+
 use num_bigint::BigUint;
 use pyo3::exceptions::{PyOverflowError, PyValueError};
 use pyo3::prelude::*;
@@ -8,6 +10,26 @@ use pyo3::types::PyInt;
 /// Largest accepted n. F(10^9) already has 694 million bits (87 MB); anything much larger
 /// would exhaust memory, and a failed allocation aborts the process instead of raising.
 const MAX_N: u64 = 1_000_000_000;
+
+/// From these n on the computation runs with the GIL released, so other Python threads go on:
+/// both take tens of microseconds there. For shorter calls, releasing and taking back the GIL
+/// would be a noticeable part of the call.
+const DOUBLING_DETACH_MIN_N: u64 = 50_000;
+const LOOP_DETACH_MIN_N: u64 = 2_000;
+
+/// `f(n)`, with the GIL released from `detach_min_n` on.
+fn compute<T: Send>(
+    py: Python<'_>,
+    n: u64,
+    detach_min_n: u64,
+    f: impl FnOnce(u64) -> T + Send,
+) -> T {
+    if n >= detach_min_n {
+        py.detach(|| f(n))
+    } else {
+        f(n)
+    }
+}
 
 /// Turns any Python object into a valid n, with the same exception types as `fib_python`:
 /// TypeError for non-integers (via `__index__`, like `operator.index`), ValueError for
@@ -43,23 +65,28 @@ fn checked_n(n: &Bound<'_, PyAny>) -> PyResult<u64> {
 
 /// F(n) by fast doubling.
 #[pyfunction]
-fn fib(py: Python<'_>, n: &Bound<'_, PyAny>) -> PyResult<BigUint> {
+fn fib<'py>(py: Python<'py>, n: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyInt>> {
     let n = checked_n(n)?;
-    Ok(py.detach(|| fib_rust::fib(n)))
+    let limbs = compute(py, n, DOUBLING_DETACH_MIN_N, fib_rust::fib_limbs);
+    int::int_from_limbs(py, &limbs)
 }
 
 /// F(n) by the plain addition loop.
 #[pyfunction]
 fn fib_iter(py: Python<'_>, n: &Bound<'_, PyAny>) -> PyResult<BigUint> {
     let n = checked_n(n)?;
-    Ok(py.detach(|| fib_rust::fib_iter(n)))
+    Ok(compute(py, n, LOOP_DETACH_MIN_N, fib_rust::fib_iter))
 }
 
 /// The pair (F(n), F(n+1)).
 #[pyfunction]
-fn fib_pair(py: Python<'_>, n: &Bound<'_, PyAny>) -> PyResult<(BigUint, BigUint)> {
+fn fib_pair<'py>(
+    py: Python<'py>,
+    n: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyInt>, Bound<'py, PyInt>)> {
     let n = checked_n(n)?;
-    Ok(py.detach(|| fib_rust::fib_pair(n)))
+    let (f, f1) = compute(py, n, DOUBLING_DETACH_MIN_N, fib_rust::fib_pair_limbs);
+    Ok((int::int_from_limbs(py, &f)?, int::int_from_limbs(py, &f1)?))
 }
 
 /// Panics in Rust. Exists so the test suites can prove, natively and in Pyodide, that a panic

@@ -8,9 +8,8 @@
 use fib_bigmul::limbs::vec::{
     add_assign, add_small, mul_small_sub, rsub_assign, sub_assign, sub_small,
 };
-use fib_bigmul::{biguint_from_limbs, mul_owned, sqr_into, Limb};
+use fib_bigmul::{biguint_from_limbs, mul_owned, sqr_algorithm, sqr_into, Algorithm, Limb};
 use num_bigint::BigUint;
-use num_traits::{One, Zero};
 
 /// (F(k-1), F(k)) as limb vectors, for k >= 1, in GMP's two-squarings-per-bit form.
 ///
@@ -38,9 +37,22 @@ fn pair_limbs(k_target: u64) -> (Vec<Limb>, Vec<Limb>) {
         fib_bigmul::limbs::normalize(&mut v);
         v
     };
-    let (mut fk1, mut fk) = (limbs(prev), limbs(cur));
-    // The squares go into the previous step's buffers: no allocation once they are large.
-    let (mut a, mut b) = (Vec::new(), Vec::new());
+    // The squares go into the previous step's buffers, which trade places every step. Below
+    // the transform's sizes all four get room for the final squares at once (F(k) has about
+    // 0.695 k bits), so the loop never reallocates; the transform allocates its own results.
+    let final_limbs = (k_target as f64 * 0.6943 / Limb::BITS as f64) as usize + 2;
+    let room = if sqr_algorithm(final_limbs) == Algorithm::Ntt {
+        0
+    } else {
+        2 * final_limbs + 2
+    };
+    let with_room = |x: u64| {
+        let mut v = Vec::with_capacity(room);
+        v.extend_from_slice(&limbs(x));
+        v
+    };
+    let (mut fk1, mut fk) = (with_room(prev), with_room(cur));
+    let (mut a, mut b) = (Vec::with_capacity(room), Vec::with_capacity(room));
     for bit in (0..rest).rev() {
         sqr_into(&fk, &mut a); // F(k)^2
         sqr_into(&fk1, &mut b); // F(k-1)^2
