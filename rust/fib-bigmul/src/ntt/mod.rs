@@ -306,14 +306,15 @@ pub fn product_of(a: Operand, mut b: Option<Operand>, kernels: Option<Kernels>) 
     let kernel = kernels.unwrap_or_else(best_kernels).function();
     let tables = twiddles();
     let mut residues = vec![0u32; plan.primes * len];
+    load_all(&mut residues, len, a.limbs(), plan.bits);
+    drop(a);
+    // Only now: `a` and the scratch are never needed at the same time.
     let squaring = b.is_none();
     let mut scratch = if squaring {
         Vec::new()
     } else {
         vec![0u32; len]
     };
-    load_all(&mut residues, len, a.limbs(), plan.bits);
-    drop(a);
     for (i, ((f, t), x)) in PRIMES
         .iter()
         .zip(tables)
