@@ -1,6 +1,13 @@
 //! The `fib_pyrs._fib_pyrs` extension module: thin PyO3 wrappers around `fib-rust`.
 
+#[cfg(target_os = "linux")]
+mod alloc;
 mod int;
+
+/// Large blocks go back to the kernel as soon as they are freed (see `alloc`).
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static GLOBAL: alloc::MapLarge = alloc::MapLarge;
 
 use num_bigint::BigUint;
 use pyo3::exceptions::{PyOverflowError, PyValueError};
