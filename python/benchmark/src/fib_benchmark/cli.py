@@ -31,6 +31,8 @@ from fib_benchmark.measure import (
     environment_info,
     run_sweep,
 )
+from fib_benchmark.memory import MEMORY_IMPLS, measure_memory
+from fib_benchmark.memory import available as memory_unavailable
 from fib_benchmark.pyodide_host import (
     Runtime,
     SetupError,
@@ -45,6 +47,8 @@ from fib_benchmark.report import (
     fmt_n,
     headline,
     headline_lines,
+    memory_line,
+    memory_table,
     progress_line,
     speedup_tables,
     speedups,
@@ -60,6 +64,9 @@ SMOKE_N = (1, 100, 10_000)
 HEADLINE_N = 500_000
 DEFAULT_LOOP_MAX_N = 10**6
 DEFAULT_PYODIDE_LOOP_MAX_N = 10**5
+DEFAULT_MEMORY_N = (10**6, 10**7)
+SMOKE_MEMORY_N = (10_000,)
+DEFAULT_MEMORY_RUNS = 5
 
 _POWER = re.compile(r"^(\d+)\s*(?:\*\*|\^)\s*(\d+)$")
 
@@ -158,6 +165,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-reps", type=int, default=25, help="most repetitions (default: %(default)s)"
     )
     p.add_argument(
+        "--memory-n",
+        type=parse_n_list,
+        metavar="LIST",
+        help="n values of the peak-memory measurement (default: "
+        + ",".join(fmt_n(n) for n in DEFAULT_MEMORY_N)
+        + f"; --smoke: {','.join(map(str, SMOKE_MEMORY_N))})",
+    )
+    p.add_argument(
+        "--memory-runs",
+        type=int,
+        metavar="COUNT",
+        help="fresh processes per peak-memory measurement, the median is reported "
+        f"(default: {DEFAULT_MEMORY_RUNS}; --smoke: 1)",
+    )
+    p.add_argument("--no-memory", action="store_true", help="do not measure peak memory")
+    p.add_argument(
         "--smoke",
         action="store_true",
         help="quick check: tiny n, one repetition, every implementation everywhere",
@@ -253,6 +276,12 @@ def run(args: argparse.Namespace) -> int:
     n_values = args.n or (SMOKE_N if smoke else DEFAULT_N)
     out_dir: Path = args.out or Path("out/benchmark-smoke" if smoke else "out/benchmark")
     budget = Budget(budget_s=args.budget, min_reps=args.min_reps, max_reps=args.max_reps)
+    memory_n = args.memory_n or (SMOKE_MEMORY_N if smoke else DEFAULT_MEMORY_N)
+    memory_runs = (
+        args.memory_runs if args.memory_runs is not None else (1 if smoke else DEFAULT_MEMORY_RUNS)
+    )
+    if memory_runs < 1:
+        raise ValueError(f"--memory-runs must be at least 1, got {memory_runs}")
     warnings: list[str] = []
     summary: list[str] = []
 
@@ -284,6 +313,16 @@ def run(args: argparse.Namespace) -> int:
             raise SetupError(f"cannot run Node ({args.node}): run `checks/setup.sh node`")
 
     native_impls = discover(args.impl)  # raises ImportError if fib_pyrs/fib_python are missing
+    # Peak memory: the fast implementations that are here (gmpy2 is optional, as above).
+    present = {i.spec.key for i in native_impls}
+    memory_impls = [k for k in MEMORY_IMPLS if k in present]
+    memory_note = ""
+    if args.no_memory:
+        memory_note = "not measured (--no-memory)"
+    elif memory_unavailable():
+        memory_note = f"not measured: {memory_unavailable()}"
+    elif not memory_impls:
+        memory_note = "not measured (none of its implementations chosen with --impl)"
     native_info = environment_info()
     ext = (
         installed_extension_info() if any(i.spec.module == "fib_pyrs" for i in native_impls) else {}
@@ -376,6 +415,17 @@ def run(args: argparse.Namespace) -> int:
             "min and max."
         ),
     ]
+    summary.append(
+        "Peak memory: "
+        + (
+            memory_note
+            if memory_note
+            else f"{', '.join(SPECS[k].label for k in memory_impls)} at n="
+            f"{', '.join(fmt_n(n) for n in memory_n)}, natively; each in {memory_runs} fresh "
+            "process(es): import, gc.collect(), baseline = resident size (/proc/self/statm), "
+            "one call, peak = ru_maxrss; median of peak - baseline."
+        )
+    )
     for line in summary:
         say.note(line)
     for w in warnings:
@@ -395,6 +445,12 @@ def run(args: argparse.Namespace) -> int:
     say.note(f"\n{native.label}: {len(native_impls)} implementations")
     plan = Plan(NATIVE, tuple(n_values), args.loop_max_n, budget, smoke, args.impl)
     results.add(run_sweep(plan, native_impls, say))
+    memory_cells: list[dict[str, Any]] = []
+    if not memory_note:
+        say.note(f"\npeak memory: {memory_runs} fresh process(es) per cell")
+        memory_cells = measure_memory(
+            memory_impls, memory_n, memory_runs, lambda c: say.note("  " + memory_line(c))
+        )
 
     failures: list[str] = []
     for rt in runtimes:
@@ -451,8 +507,23 @@ def run(args: argparse.Namespace) -> int:
         ]
     else:
         report += speedup_tables(rows, results.n_values)
+    if memory_cells:
+        report += [
+            "",
+            "Peak memory of one call above the process's baseline, natively (median of "
+            f"{memory_runs} fresh process{'es' if memory_runs != 1 else ''}; ratio = peak - "
+            "baseline / result)",
+            *memory_table(memory_cells),
+        ]
+    else:
+        report += ["", f"Peak memory: {memory_note}"]
     report += ["", *verdict_lines(verdict)]
     missing = _missing_implementations(results, args.impl)
+    missing += [
+        f"peak memory of {SPECS[c['impl']].label} at n={fmt_n(c['n'])}: {c['error']}"
+        for c in memory_cells
+        if c.get("status") != "ok"
+    ]
     for m in missing:
         report.append(f"ERROR: {m}")
     for f in failures:
@@ -482,6 +553,8 @@ def run(args: argparse.Namespace) -> int:
             "smoke": smoke,
             "impls": list(args.impl) if args.impl else None,
             "timer": "time.perf_counter",
+            "memory_n_values": list(memory_n),
+            "memory_runs": memory_runs,
         },
         "machine": machine,
         "toolchain": {
@@ -509,6 +582,14 @@ def run(args: argparse.Namespace) -> int:
             for r in rows
         ],
         "cells": results.cells,
+        "memory": {
+            "measured": not memory_note,
+            "note": memory_note or None,
+            "method": "per cell, fresh processes: import, gc.collect(), baseline = resident size "
+            "(/proc/self/statm), one call, peak = ru_maxrss; delta_bytes is the median of peak - "
+            "baseline; result_bytes by size_method",
+            "cells": [{k: v for k, v in c.items() if k != "type"} for c in memory_cells],
+        },
         "errors": missing + failures,
         "warnings": warnings,
         "elapsed_s": elapsed,

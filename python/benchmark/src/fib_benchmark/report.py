@@ -44,6 +44,14 @@ def fmt_ratio(ratio: float) -> str:
     return f"{_three_digits(ratio)}x"
 
 
+def fmt_bytes(count: float) -> str:
+    """A size with three significant digits in powers of 1024: 903 KiB, 5.33 MiB, 512 B."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if count >= scale * 0.9995:
+            return f"{_three_digits(count / scale)} {unit}"
+    return f"{count:.0f} B"
+
+
 def fmt_n(n: int) -> str:
     """n as a Python literal with digit groups, like the seed's 500_000."""
     return f"{n:_}"
@@ -297,4 +305,48 @@ def progress_line(cell: Cell, label: str) -> str:
     return (
         f"{head} {what} median {fmt_time(cell['median_s']):>9}"
         f"  (min {fmt_time(cell['min_s'])}, max {fmt_time(cell['max_s'])}; {calls}){same}"
+    )
+
+
+# --- memory ---------------------------------------------------------------------------------
+
+
+def memory_table(cells: Sequence[Cell]) -> list[str]:
+    """Peak memory per (implementation, n): the rise above the baseline, the result's size and
+    their ratio; size methods other than ``sys.getsizeof`` are named in a footnote mark."""
+    rows: list[list[str]] = []
+    notes: dict[str, str] = {}
+    for c in cells:
+        label = Results.label(c["impl"])
+        if c.get("status") != "ok":
+            rows.append([label, fmt_n(c["n"]), "ERROR", "", ""])
+            continue
+        mark = ""
+        if c["size_method"] != "sys.getsizeof":
+            mark = notes.setdefault(c["size_method"], "*" * (len(notes) + 1))
+        upper = "" if c.get("peak_reset", True) else " (upper bound)"
+        rows.append(
+            [
+                label,
+                fmt_n(c["n"]),
+                fmt_bytes(c["delta_bytes"]) + upper,
+                fmt_bytes(c["result_bytes"]) + mark,
+                fmt_ratio(c["ratio"]) if c.get("ratio") is not None else "",
+            ]
+        )
+    table = render_table(["implementation", "n", "peak - baseline", "result", "ratio"], rows)
+    return table + [f"{mark} result sized by {method}" for method, mark in notes.items()]
+
+
+def memory_line(cell: Cell) -> str:
+    """One memory cell, as printed while the benchmark runs."""
+    what = f"[memory] {Results.label(cell['impl']):<16} n={fmt_n(cell['n']):<11}"
+    if cell.get("status") != "ok":
+        return f"{what} ERROR {cell.get('error')}"
+    ratio = f" = {fmt_ratio(cell['ratio'])}" if cell.get("ratio") is not None else ""
+    runs = cell["runs"]
+    return (
+        f"{what} peak - baseline {fmt_bytes(cell['delta_bytes'])}, result "
+        f"{fmt_bytes(cell['result_bytes'])}{ratio} (median of {runs} process"
+        f"{'es' if runs != 1 else ''})"
     )
