@@ -53,6 +53,10 @@ pub enum Algorithm {
     Karatsuba,
     /// The multi-prime NTT (with AVX2 kernels where the CPU has them).
     Ntt,
+    /// The NTT as two half-length transforms, modulo 2^m - 1 and 2^m + 1: about the same work
+    /// with half the residues alive at once. [`mul_owned`] uses it for large products;
+    /// [`mul`] and [`sqr`] never pick it.
+    NttSplit,
 }
 
 /// Size thresholds (in limbs of the shorter operand) between the algorithms.
@@ -136,8 +140,9 @@ pub fn mul(a: &[Limb], b: &[Limb]) -> Vec<Limb> {
 }
 
 /// `a * b` for owned operands (normalized): where the transform is used, each operand's
-/// memory is freed as soon as it has been read, which lowers the peak of memory of a large
-/// product by up to the operands' size.
+/// memory is freed as soon as it has been read for the last time, and for products of 512 KiB
+/// and more the transform is the split one ([`Algorithm::NttSplit`]); both lower the peak of
+/// memory of a large product.
 pub fn mul_owned(a: Vec<Limb>, b: Vec<Limb>) -> Vec<Limb> {
     let (la, lb) = (trim(&a).len(), trim(&b).len());
     if mul_algorithm(la.min(lb), la + lb) != Algorithm::Ntt {
@@ -150,7 +155,21 @@ pub fn mul_owned(a: Vec<Limb>, b: Vec<Limb>) -> Vec<Limb> {
     if a.len() < b.len() {
         core::mem::swap(&mut a, &mut b);
     }
-    let mut r = ntt::product_of(ntt::Operand::Owned(a), Some(ntt::Operand::Owned(b)), None);
+    // Below a few hundred KB the memory saved is small and the split's extra passes (weights,
+    // the final combination) cost more than they do for the largest products.
+    const SPLIT_MIN_BYTES: usize = 1 << 19;
+    let split = (a.len() + b.len()) * core::mem::size_of::<Limb>() >= SPLIT_MIN_BYTES
+        && ntt::split::plan(
+            a.len() as u64 * LIMB_BITS as u64,
+            b.len() as u64 * LIMB_BITS as u64,
+        )
+        .is_some();
+    let (a, b) = (ntt::Operand::Owned(a), Some(ntt::Operand::Owned(b)));
+    let mut r = if split {
+        ntt::split::product(a, b, None)
+    } else {
+        ntt::product_of(a, b, None)
+    };
     limbs::normalize(&mut r);
     r
 }
@@ -171,11 +190,15 @@ fn sqr_with_into(a: &[Limb], algorithm: Algorithm, r: &mut Vec<Limb>) {
     if a.is_empty() {
         return;
     }
-    if algorithm == Algorithm::Ntt {
+    if matches!(algorithm, Algorithm::Ntt | Algorithm::NttSplit) {
         // The transform allocates its own buffers and the result only once they are freed;
         // r's old allocation goes first (memory peaks in the largest transforms).
         *r = Vec::new();
-        *r = ntt::product(a, None, None);
+        *r = if algorithm == Algorithm::Ntt {
+            ntt::product(a, None, None)
+        } else {
+            ntt::split::product(ntt::Operand::Borrowed(a), None, None)
+        };
         limbs::normalize(r);
         return;
     }
@@ -186,7 +209,7 @@ fn sqr_with_into(a: &[Limb], algorithm: Algorithm, r: &mut Vec<Limb>) {
         Algorithm::Karatsuba => with_scratch(karatsuba::scratch_len(a.len()), |scratch| {
             karatsuba::sqr_karatsuba(r, a, scratch, THRESHOLDS.sqr_karatsuba)
         }),
-        Algorithm::Ntt => unreachable!("handled above"),
+        Algorithm::Ntt | Algorithm::NttSplit => unreachable!("handled above"),
     }
     limbs::normalize(r);
 }
@@ -204,12 +227,17 @@ pub fn mul_with(a: &[Limb], b: &[Limb], algorithm: Algorithm) -> Vec<Limb> {
     let (a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
     let mut r = match algorithm {
         Algorithm::Ntt => ntt::product(a, Some(b), None),
+        Algorithm::NttSplit => ntt::split::product(
+            ntt::Operand::Borrowed(a),
+            Some(ntt::Operand::Borrowed(b)),
+            None,
+        ),
         _ => vec![0; a.len() + b.len()],
     };
     match algorithm {
         Algorithm::Basecase => basecase::mul_basecase(&mut r, a, b),
         Algorithm::Karatsuba => mul_karatsuba_unbalanced(&mut r, a, b),
-        Algorithm::Ntt => {}
+        Algorithm::Ntt | Algorithm::NttSplit => {}
     }
     limbs::normalize(&mut r);
     r
@@ -261,6 +289,19 @@ pub mod kernels {
             return Vec::new();
         }
         let mut r = ntt::product(a, b, Some(kernels));
+        limbs::normalize(&mut r);
+        r
+    }
+
+    /// [`product`] by the split transform ([`crate::Algorithm::NttSplit`]).
+    pub fn split_product(a: &[Limb], b: Option<&[Limb]>, kernels: Kernels) -> Vec<Limb> {
+        let a = trim(a);
+        let b = b.map(trim);
+        if a.is_empty() || b.is_some_and(|b| b.is_empty()) {
+            return Vec::new();
+        }
+        let (a, b) = (ntt::Operand::Borrowed(a), b.map(ntt::Operand::Borrowed));
+        let mut r = ntt::split::product(a, b, Some(kernels));
         limbs::normalize(&mut r);
         r
     }

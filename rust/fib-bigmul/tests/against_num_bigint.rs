@@ -64,6 +64,12 @@ fn check_sqr(a: &[Limb], algorithms: &[Algorithm]) {
                 assert_eq!(got, want, "{k:?} square of {} limbs", a.len());
             }
         }
+        if alg == Algorithm::NttSplit {
+            for k in Kernels::available() {
+                let got = kernels::split_product(a, None, k);
+                assert_eq!(got, want, "split {k:?} square of {} limbs", a.len());
+            }
+        }
     }
     assert_eq!(sqr(a), want, "sqr of {} limbs", a.len());
 }
@@ -84,13 +90,24 @@ fn check_mul(a: &[Limb], b: &[Limb], algorithms: &[Algorithm]) {
                 assert_eq!(got, want, "{k:?} {}x{} limbs", a.len(), b.len());
             }
         }
+        if alg == Algorithm::NttSplit {
+            for k in Kernels::available() {
+                let got = kernels::split_product(a, Some(b), k);
+                assert_eq!(got, want, "split {k:?} {}x{} limbs", a.len(), b.len());
+            }
+        }
     }
     assert_eq!(mul(a, b), want, "mul {}x{} limbs", a.len(), b.len());
 }
 
-/// Algorithm::Ntt is checked with every kernel set the CPU runs (see check_sqr).
-const ALL: [Algorithm; 3] = [Algorithm::Basecase, Algorithm::Karatsuba, Algorithm::Ntt];
-const NTT: [Algorithm; 1] = [Algorithm::Ntt];
+/// The transforms are checked with every kernel set the CPU runs (see check_sqr).
+const ALL: [Algorithm; 4] = [
+    Algorithm::Basecase,
+    Algorithm::Karatsuba,
+    Algorithm::Ntt,
+    Algorithm::NttSplit,
+];
+const NTT: [Algorithm; 2] = [Algorithm::Ntt, Algorithm::NttSplit];
 
 #[test]
 fn small_sizes_every_algorithm() {
@@ -132,8 +149,15 @@ fn random_sizes_up_to_a_few_thousand_limbs() {
         let m = 1 + (rng.next() % 3000) as usize;
         let a = rng.limbs(n);
         let b = rng.limbs(m);
-        check_sqr(&a, &[Algorithm::Karatsuba, Algorithm::Ntt]);
-        check_mul(&a, &b, &[Algorithm::Karatsuba, Algorithm::Ntt]);
+        check_sqr(
+            &a,
+            &[Algorithm::Karatsuba, Algorithm::Ntt, Algorithm::NttSplit],
+        );
+        check_mul(
+            &a,
+            &b,
+            &[Algorithm::Karatsuba, Algorithm::Ntt, Algorithm::NttSplit],
+        );
     }
 }
 
@@ -194,6 +218,30 @@ fn large_all_ones_and_powers() {
 }
 
 #[test]
+fn split_transform_boundaries() {
+    // The split transform's m = len * bits is a whole number of limbs: operands of exactly m
+    // bits fill both halves' coefficients (the carries of x^len = +-1 wrap at once), one limb
+    // fewer and one more change the plan. For half lengths 2^6..2^10 and coefficient widths
+    // from the smallest to the widest the bound allows; longer ones in
+    // large_all_ones_and_powers and owned_operands.
+    let mut rng = Rng(7);
+    let lb = Limb::BITS as usize;
+    for log_len in 6..=10 {
+        let len = 1usize << log_len;
+        for bits in [3usize, 8, 17, 29, 40, 53, 56] {
+            let m_limbs = len * bits / lb;
+            for n in [m_limbs - 1, m_limbs, m_limbs + 1] {
+                for a in patterns(&mut rng, n) {
+                    check_sqr(&a, &[Algorithm::NttSplit]);
+                    check_mul(&a, &vec![Limb::MAX; n], &[Algorithm::NttSplit]);
+                    check_mul(&a, &rng.limbs(n / 3 + 1), &[Algorithm::NttSplit]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn this_cpu_runs_its_fastest_kernels() {
     // Documents what the tests above covered here: on x86-64 with AVX2 at least two kernel
     // sets (portable and AVX2) were compared with num-bigint.
@@ -207,12 +255,17 @@ fn this_cpu_runs_its_fastest_kernels() {
 
 #[test]
 fn owned_operands() {
-    // mul_owned frees its operands early on the transform path; same products as mul.
+    // mul_owned frees its operands early on the transform path and splits large transforms;
+    // same products as mul.
     let mut rng = Rng(6);
     for (n, m) in [
         (3, 5),
         (THRESHOLDS.mul_ntt + 1, THRESHOLDS.mul_ntt + 9),
         (5000, 20_000),
+        // Either side of 512 KiB of product, from which on the transform is the split one.
+        (32_768, 32_767),
+        (32_768, 32_768),
+        (54_244, 54_245), // the doubling's last product for F(10^7) (64-bit limbs)
     ] {
         let (a, b) = (rng.limbs(n), rng.limbs(m));
         let want = limbs_of(&(big(&a) * big(&b)));

@@ -13,6 +13,8 @@ struct Garner {
     inv: [u32; 4],
     /// q0*...*q(j-1) for j = 1..n (exact; below 2^94).
     weight: [u128; 4],
+    /// The product of the n primes.
+    modulus: u128,
 }
 
 impl Garner {
@@ -21,10 +23,12 @@ impl Garner {
             prefix: [[0; 4]; 4],
             inv: [0; 4],
             weight: [1, 0, 0, 0],
+            modulus: 0,
         };
         for j in 1..n {
             g.weight[j] = g.weight[j - 1] * PRIMES[j - 1].p as u128;
         }
+        g.modulus = g.weight[n - 1] * PRIMES[n - 1].p as u128;
         for (i, &f) in PRIMES.iter().enumerate().take(n).skip(1) {
             let m = |x: u128| f.to_mont((x % f.p as u128) as u32);
             for j in 1..i {
@@ -66,6 +70,18 @@ impl Garner {
 /// k) into `out`; coefficients past `out`'s length must be zero. r[1..] are overwritten with
 /// the mixed-radix digits.
 pub fn combine_into(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) {
+    let negative = combine::<false>(out, r, bits);
+    debug_assert!(!negative);
+}
+
+/// [`combine_into`] for coefficients of either sign, |x| < P/2: a residue x above P/2 stands
+/// for x - P. `out` receives the sum in two's complement over its length (which must hold it
+/// and its sign); returns whether it is negative.
+pub fn combine_signed_into(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) -> bool {
+    combine::<true>(out, r, bits)
+}
+
+fn combine<const SIGNED: bool>(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) -> bool {
     let g = Garner::new(r.len());
     // Coefficients that can be nonzero: those below the product's length.
     let n = ((out.len() as u64 * crate::LIMB_BITS as u64).div_ceil(bits as u64) as usize)
@@ -76,8 +92,8 @@ pub fn combine_into(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) {
         _ => unreachable!("3 or 4 primes"),
     }
     match r.len() {
-        3 => carry::<3>(&g, out, r, n, bits),
-        _ => carry::<4>(&g, out, r, n, bits),
+        3 => carry::<3, SIGNED>(&g, out, r, n, bits),
+        _ => carry::<4, SIGNED>(&g, out, r, n, bits),
     }
 }
 
@@ -140,14 +156,23 @@ fn digits4_body(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut
 }
 
 /// Adds up x_i * 2^(i*bits): after each coefficient the running sum's low `bits` bits are
-/// final; they are appended to a bit buffer that is written out a limb at a time.
-fn carry<const N: usize>(g: &Garner, out: &mut [Limb], r: &[&mut [u32]], n: usize, bits: u32) {
+/// final; they are appended to a bit buffer that is written out a limb at a time. SIGNED: the
+/// sum is kept in two's complement (a shift that copies the sign bit, which for the unsigned
+/// sums, below 2^125, is zero anyway); returns its sign once `out` is full.
+fn carry<const N: usize, const SIGNED: bool>(
+    g: &Garner,
+    out: &mut [Limb],
+    r: &[&mut [u32]],
+    n: usize,
+    bits: u32,
+) -> bool {
     let r: &[&mut [u32]; N] = r.try_into().expect("N residue vectors");
     let r: [&[u32]; N] = core::array::from_fn(|k| &r[k][..n]);
     let lb = crate::LIMB_BITS;
     let mask = (1u128 << bits) - 1;
-    // The running sum above the bits already emitted (< 2^125).
+    // The running sum above the bits already emitted (|acc| < 2^125).
     let mut acc: u128 = 0;
+    let half = g.modulus / 2;
     // Emitted bits not yet written: `cur_bits` < LIMB_BITS of them, so with one more chunk
     // (<= 56 bits) `cur` stays below 2^(32 + 56) or 2^(64 + 56).
     let mut cur: u128 = 0;
@@ -160,14 +185,20 @@ fn carry<const N: usize>(g: &Garner, out: &mut [Limb], r: &[&mut [u32]], n: usiz
             for (vk, rk) in v.iter_mut().zip(&r) {
                 *vk = rk[i];
             }
-            acc += g.value::<N>(&v);
+            let x = g.value::<N>(&v);
+            acc = if SIGNED && x > half {
+                acc.wrapping_add(x.wrapping_sub(g.modulus))
+            } else {
+                acc.wrapping_add(x)
+            };
             i += 1;
         } // past the last coefficient only its carry is left to drain
         let chunk = acc & mask;
         // acc >>= bits on two u64 halves: bits < 64 keeps every shift in range (a u128 shift
         // by a variable amount must also handle >= 64).
         let (lo, hi) = (acc as u64, (acc >> 64) as u64);
-        acc = ((hi >> bits) as u128) << 64 | ((lo >> bits) | (hi << 1 << (63 - bits))) as u128;
+        let top = ((hi as i64) >> bits) as u64;
+        acc = (top as u128) << 64 | ((lo >> bits) | (hi << 1 << (63 - bits))) as u128;
         if lb == 64 {
             // 64-bit limbs: a chunk (< 64 bits) completes at most one limb.
             let chunk = chunk as u64;
@@ -194,5 +225,11 @@ fn carry<const N: usize>(g: &Garner, out: &mut [Limb], r: &[&mut [u32]], n: usiz
             }
         }
     }
-    debug_assert!(acc == 0 && cur == 0, "the product fits its limbs");
+    let negative = acc >> 127 != 0;
+    debug_assert!(SIGNED || cur == 0, "the product fits its limbs");
+    debug_assert!(
+        acc == if negative { u128::MAX } else { 0 },
+        "the sum fits its limbs"
+    );
+    negative
 }

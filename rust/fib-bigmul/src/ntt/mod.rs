@@ -17,6 +17,7 @@
 mod avx2;
 mod crt;
 mod field;
+pub mod split;
 mod transform;
 
 use std::sync::OnceLock;

@@ -1,0 +1,336 @@
+//! A product as two half-length transforms, modulo 2^m - 1 and 2^m + 1 (GMP's mulmod_bnm1
+//! idea), for less memory at the peak.
+//!
+//! With m = L * b at least as long as either operand, the cut into b-bit coefficients turns
+//! the product modulo 2^m - 1 into a cyclic convolution of length L (x^L = 2^m = 1) and the
+//! product modulo 2^m + 1 into a negacyclic one (x^L = -1); the transform computes the latter
+//! cyclically after weighting coefficient i by psi^i, psi a 2L-th root of unity, and its
+//! coefficients (which may be negative) come back as residues above P/2. Since
+//! (2^m - 1)(2^m + 1) exceeds the product, the two results determine it (Chinese remainder
+//! theorem).
+//!
+//! The work is about that of the full-length transform, but only half of the residues are
+//! alive at once: the first half's are carried into an m-bit number before the second half's
+//! are allocated, and the first operand is freed once loaded for the second half. For the
+//! doubling's last product (two operands of h limbs) the peak is about 2h (operands) + 2.4h
+//! (one half's residues) + h/2 (first result) instead of h (second operand) + 4.8h + 1.2h.
+
+use super::transform::{pointwise_scale, LOG_MAX_LEN};
+use super::{
+    best_kernels, crt, field::Prime, load, load_all, twiddles, Kernels, Operand, LOG_P, MAX_BITS,
+    PRIMES,
+};
+use crate::limbs::{add_assign_slice, add_small_slice, sub_assign_slice, sub_small_slice};
+use crate::{Limb, LIMB_BITS};
+
+/// The shape of a split product: two transforms of length `len`, `bits` per coefficient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SplitPlan {
+    /// Transform length of each half (a power of two, at least 64 so m is whole limbs).
+    pub len: usize,
+    /// Bits per coefficient; m = len * bits.
+    pub bits: u32,
+    /// Number of primes (3 or 4).
+    pub primes: usize,
+}
+
+/// log2 of the shortest half length: m = len * bits must be whole limbs for any bits.
+const LOG_MIN_LEN: u32 = 6;
+
+/// The cheapest split plan for operands of `a_bits` and `b_bits` bits, or None.
+pub fn plan(a_bits: u64, b_bits: u64) -> Option<SplitPlan> {
+    let longest = a_bits.max(b_bits).max(1);
+    let mut best: Option<(u64, SplitPlan)> = None;
+    // The negacyclic half needs psi of order 2 len <= 2^LOG_MAX_LEN.
+    for log_len in LOG_MIN_LEN..LOG_MAX_LEN {
+        let len = 1u64 << log_len;
+        // m must also hold the carried sums' high parts below (see EXTRA).
+        let bits = longest
+            .div_ceil(len)
+            .max((EXTRA as u64 * LIMB_BITS as u64).div_ceil(len));
+        if bits > MAX_BITS as u64 {
+            continue;
+        }
+        let terms = a_bits
+            .max(1)
+            .div_ceil(bits)
+            .min(b_bits.max(1).div_ceil(bits));
+        let log_terms = 64 - (terms - 1).leading_zeros() as u64; // ceil(log2(terms))
+        for primes in [3usize, 4] {
+            // |coefficient| < terms * 2^2b < P / 2: one bit more than the cyclic bound.
+            if 2 * bits + log_terms < LOG_P[primes] {
+                let cost = 2 * primes as u64 * len * (log_len as u64 + 6);
+                if best.is_none_or(|(c, _)| cost < c) {
+                    let plan = SplitPlan {
+                        len: len as usize,
+                        bits: bits as u32,
+                        primes,
+                    };
+                    best = Some((cost, plan));
+                }
+            }
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// x_i <- x_i * w^i (w in Montgomery form; x in the loaded form c / 2^32, which it keeps).
+/// Independent lanes: vectorized with AVX2 where available, like the loads.
+fn weight(f: Prime, x: &mut [u32], w: u32) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            return unsafe { weight_avx2(f, x, w) };
+        }
+    }
+    weight_body(f, x, w)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn weight_avx2(f: Prime, x: &mut [u32], w: u32) {
+    weight_body(f, x, w)
+}
+
+#[inline(always)]
+fn weight_body(f: Prime, x: &mut [u32], w: u32) {
+    const RUN: usize = 64;
+    let mut powers = [0u32; RUN];
+    let mut p = f.one;
+    for q in powers.iter_mut() {
+        *q = p;
+        p = f.mul(p, w);
+    }
+    let step = p; // w^RUN
+    let mut base = f.one;
+    for run in x.chunks_mut(RUN) {
+        for (v, &q) in run.iter_mut().zip(&powers) {
+            *v = f.mul(*v, f.mul(base, q));
+        }
+        base = f.mul(base, step);
+    }
+}
+
+/// The residues of a*b (a^2 if `b` is None) modulo x^len - 1 (`negacyclic`: x^len + 1) for
+/// each prime, in `r` (primes * len values); frees `a` once loaded and `b` once loaded for the
+/// last prime.
+fn residues(
+    r: &mut [u32],
+    plan: SplitPlan,
+    a: Operand,
+    mut b: Option<Operand>,
+    kernels: Kernels,
+    negacyclic: bool,
+) {
+    let len = plan.len;
+    let kernel = kernels.function();
+    let tables = twiddles();
+    load_all(r, len, a.limbs(), plan.bits);
+    drop(a);
+    let mut scratch = if b.is_some() {
+        vec![0u32; len]
+    } else {
+        Vec::new()
+    };
+    for (i, ((f, t), x)) in PRIMES
+        .iter()
+        .zip(tables)
+        .zip(r.chunks_exact_mut(len))
+        .enumerate()
+    {
+        // psi = omega^(2^24 / len): block len/2's twiddle (omega^bitrev24(len/2)).
+        let (psi, psi_inv) = (t.fwd(*f, len / 2), t.inv(*f, len / 2));
+        if negacyclic {
+            weight(*f, x, psi);
+        }
+        let k = pointwise_scale(*f, len);
+        match &b {
+            None => kernel(*f, t, x, None, k),
+            Some(op) => {
+                load(*f, &mut scratch, op.limbs(), plan.bits);
+                if i + 1 == plan.primes {
+                    b = None; // loaded for the last time
+                }
+                if negacyclic {
+                    weight(*f, &mut scratch, psi);
+                }
+                kernel(*f, t, x, Some(&mut scratch), k);
+            }
+        }
+        if negacyclic {
+            // The residues are plain values now; w^-i in Montgomery form keeps them plain.
+            weight(*f, x, psi_inv);
+        }
+    }
+}
+
+/// Limbs that hold a carried sum beyond m bits: coefficients below P < 2^124, shifted by at
+/// most m - b bits, plus a sign limb. Plans keep m at least this long, so that part is below
+/// 2^m and one correction reduces the sum.
+const EXTRA: usize = 128usize.div_ceil(LIMB_BITS as usize) + 1;
+
+/// `a * b` (or `a^2`): `a.len() + b.len()` limbs, not normalized. The operands must be
+/// trimmed (or at least fit the plan, which [`plan`] sizes from their lengths).
+///
+/// # Panics
+/// If no split plan holds the product.
+pub fn product(a: Operand, b: Option<Operand>, kernels: Option<Kernels>) -> Vec<Limb> {
+    let lb = LIMB_BITS as u64;
+    let a_len = a.limbs().len();
+    let b_len = b.as_ref().map_or(a_len, |b| b.limbs().len());
+    let plan = plan(a_len as u64 * lb, b_len as u64 * lb).expect("operands too large");
+    let kernels = kernels.unwrap_or_else(best_kernels);
+    let m = plan.len * plan.bits as usize / LIMB_BITS as usize; // limbs of 2^m
+
+    // One residue buffer for both halves (each load overwrites all of it): its pages are
+    // mapped and cleared once.
+    let mut r = vec![0u32; plan.primes * plan.len];
+
+    // Modulo 2^m - 1: a cyclic convolution, carried, the carry out of the top folded back.
+    let mut u = {
+        let a_view = Operand::Borrowed(a.limbs());
+        let b_view = b.as_ref().map(|b| Operand::Borrowed(b.limbs()));
+        residues(&mut r, plan, a_view, b_view, kernels, false);
+        let mut u = vec![0; m + EXTRA];
+        let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
+        crt::combine_into(&mut u, &mut rs, plan.bits);
+        u
+    };
+    fold_minus(&mut u, m);
+
+    // Modulo 2^m + 1: negacyclic, signed coefficients; the operands go as soon as loaded.
+    let v = {
+        residues(&mut r, plan, a, b, kernels, true);
+        let mut v = vec![0; m + EXTRA];
+        let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
+        let negative = crt::combine_signed_into(&mut v, &mut rs, plan.bits);
+        drop(rs);
+        drop(r);
+        fold_plus(&mut v, m, negative);
+        v
+    };
+
+    // x = v + (2^m + 1) w with w = (u - v) / 2 mod 2^m - 1: x = v mod 2^m + 1 and
+    // x = v + 2w = u mod 2^m - 1, and x < (2^m - 1)(2^m + 1).
+    // u - v' with v' = v mod 2^m - 1 (v <= 2^m): 2^m - 1 may stay (the difference is taken
+    // modulo 2^m - 1 anyway), 2^m is 1 (and its low limbs are zero).
+    let borrow = if v[m] != 0 {
+        sub_small_slice(&mut u[..m], 1)
+    } else {
+        sub_assign_slice(&mut u[..m], &v[..m])
+    };
+    if borrow != 0 {
+        // u - v' < 0: add 2^m - 1, i.e. the wrapped difference minus one.
+        sub_small_slice(&mut u[..m], 1);
+    }
+    halve_minus(&mut u[..m]);
+    // w (2^m + 1) + v, in u's memory.
+    u.resize(2 * m + 1, 0);
+    let (lo, hi) = u.split_at_mut(m);
+    hi[..m].copy_from_slice(lo);
+    let c = add_assign_slice(&mut u, &v[..m + 1]);
+    debug_assert_eq!(c, 0);
+    drop(v);
+    let total = a_len + b_len;
+    debug_assert!(u[total..].iter().all(|&l| l == 0), "the product fits");
+    u.truncate(total);
+    u
+}
+
+/// `x` (m + EXTRA limbs, non-negative) reduced modulo 2^m - 1 into its low m limbs, in
+/// [0, 2^m - 1); the rest zeroed and cut off.
+fn fold_minus(x: &mut Vec<Limb>, m: usize) {
+    let (lo, hi) = x.split_at_mut(m);
+    // 2^m = 1: the high part adds in at the bottom, and so does any carry out of the top.
+    let mut c = add_assign_slice(lo, hi);
+    while c != 0 {
+        c = add_small_slice(lo, 1);
+    }
+    if lo.iter().all(|&l| l == Limb::MAX) {
+        lo.fill(0); // 2^m - 1 = 0
+    }
+    x.truncate(m);
+}
+
+/// `x` (m + EXTRA limbs, two's complement, `negative` its sign) reduced modulo 2^m + 1 into
+/// [0, 2^m]: m + 1 limbs.
+fn fold_plus(x: &mut Vec<Limb>, m: usize, negative: bool) {
+    // x = lo + hi 2^m with lo in [0, 2^m) and hi signed and small (|x| < 2^(m + 125)); 2^m = -1,
+    // so x = lo - hi.
+    // |hi| (its sign is the sum's), then x becomes lo with a zero top limb, in place.
+    let mut h = [0 as Limb; EXTRA];
+    h.copy_from_slice(&x[m..]);
+    if negative {
+        // Two's complement negation: invert and add one.
+        for l in h.iter_mut() {
+            *l = !*l;
+        }
+        add_small_slice(&mut h, 1);
+    }
+    x.truncate(m + 1);
+    x[m] = 0;
+    let out: &mut [Limb] = x;
+    if negative {
+        // lo + |hi| < 2^m + 2^126: at most one subtraction of 2^m + 1.
+        add_assign_slice(out, &h);
+        if out[m] != 0 && out[..m].iter().any(|&l| l != 0) {
+            // >= 2^m + 1: out - 2^m - 1.
+            out[m] -= 1;
+            sub_small_slice(out, 1);
+        }
+    } else if sub_assign_slice(out, &h) != 0 {
+        // lo - hi < 0 (the top limb wrapped to all ones): add 2^m + 1.
+        add_small_slice(out, 1);
+        out[m] = out[m].wrapping_add(1);
+    }
+    debug_assert!(out[m] <= 1 && (out[m] == 0 || out[..m].iter().all(|&l| l == 0)));
+}
+
+/// t / 2 modulo 2^m - 1 (t < 2^m - 1, m = 64 or 32 times t.len()): a rotation right by one bit.
+fn halve_minus(t: &mut [Limb]) {
+    let low = t[0] & 1;
+    let mut carry = low;
+    for l in t.iter_mut().rev() {
+        let next = *l & 1;
+        *l = (*l >> 1) | (carry << (LIMB_BITS - 1));
+        carry = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn psi_has_order_twice_the_length() {
+        let tables = twiddles();
+        for (f, t) in PRIMES.iter().zip(tables) {
+            for log_len in LOG_MIN_LEN..LOG_MAX_LEN {
+                let len = 1usize << log_len;
+                let psi = t.fwd(*f, len / 2);
+                let minus_one = f.sub(0, f.one);
+                assert_eq!(f.pow(psi, len as u64), minus_one, "psi^len = -1");
+                assert_eq!(f.mul(psi, t.inv(*f, len / 2)), f.one);
+            }
+        }
+    }
+
+    #[test]
+    fn plans_hold_the_operands_and_the_bound() {
+        for a_bits in (64..3_000_000u64).step_by(99_991).chain([64, 128, 1 << 22]) {
+            for b_bits in [64, a_bits / 2 + 64, a_bits] {
+                let p = plan(a_bits, b_bits).expect("a plan");
+                let m = p.len as u64 * p.bits as u64;
+                assert!(m >= a_bits && m >= b_bits && m % 64 == 0);
+                assert!(m >= EXTRA as u64 * LIMB_BITS as u64);
+                let terms = a_bits
+                    .div_ceil(p.bits as u64)
+                    .min(b_bits.div_ceil(p.bits as u64));
+                let bound = 2.0 * terms as f64 * 2f64.powi(2 * p.bits as i32);
+                let big_p: f64 = PRIMES[..p.primes].iter().map(|f| f.p as f64).product();
+                assert!(bound < big_p);
+            }
+        }
+    }
+}
