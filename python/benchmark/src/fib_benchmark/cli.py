@@ -32,6 +32,7 @@ from fib_benchmark.measure import (
     run_sweep,
 )
 from fib_benchmark.memory import MEMORY_IMPLS, measure_memory
+from fib_benchmark.memory import METHOD as MEMORY_METHOD
 from fib_benchmark.memory import available as memory_unavailable
 from fib_benchmark.pyodide_host import (
     Runtime,
@@ -421,9 +422,8 @@ def run(args: argparse.Namespace) -> int:
             memory_note
             if memory_note
             else f"{', '.join(SPECS[k].label for k in memory_impls)} at n="
-            f"{', '.join(fmt_n(n) for n in memory_n)}, natively; each in {memory_runs} fresh "
-            "process(es): import, gc.collect(), baseline = resident size (/proc/self/statm), "
-            "one call, peak = ru_maxrss; median of peak - baseline."
+            f"{', '.join(fmt_n(n) for n in memory_n)}, natively, {memory_runs} run(s) each, "
+            f"{MEMORY_METHOD}."
         )
     )
     for line in summary:
@@ -585,9 +585,7 @@ def run(args: argparse.Namespace) -> int:
         "memory": {
             "measured": not memory_note,
             "note": memory_note or None,
-            "method": "per cell, fresh processes: import, gc.collect(), baseline = resident size "
-            "(/proc/self/statm), one call, peak = ru_maxrss; delta_bytes is the median of peak - "
-            "baseline; result_bytes by size_method",
+            "method": f"{MEMORY_METHOD} (delta_bytes); result_bytes by size_method",
             "cells": [{k: v for k, v in c.items() if k != "type"} for c in memory_cells],
         },
         "errors": missing + failures,

@@ -35,6 +35,13 @@ from fib_benchmark.measure import SPECS, Event
 #: only show that).
 MEMORY_IMPLS = ("gmp", "rust-doubling", "python-doubling")
 
+#: One line on the method, for the report and the JSON.
+METHOD = (
+    "in fresh processes: import, gc.collect(), high-water mark reset to the resident size "
+    "(/proc/self/clear_refs), baseline = resident size (/proc/self/statm), one call, peak = "
+    "VmHWM (/proc/self/status); median of peak - baseline"
+)
+
 STATM = Path("/proc/self/statm")
 STATUS = Path("/proc/self/status")
 CLEAR_REFS = Path("/proc/self/clear_refs")
