@@ -10,10 +10,12 @@
 //! theorem).
 //!
 //! The work is about that of the full-length transform, but only half of the residues are
-//! alive at once: the first half's are carried into an m-bit number before the second half's
-//! are allocated, and the first operand is freed once loaded for the second half. For the
-//! doubling's last product (two operands of h limbs) the peak is about 2h (operands) + 2.4h
-//! (one half's residues) + h/2 (first result) instead of h (second operand) + 4.8h + 1.2h.
+//! alive at once: the first half's are carried into an m-bit number before the second half
+//! reuses their buffer, and the first operand is freed once loaded for the second half. For
+//! the doubling's last product (two operands of about m bits each, h bytes) the peak is the
+//! first half's carry: 2h (operands) + 2.4h (one half's residues, 4 x 32 bits per 53-bit
+//! coefficient) + h (its result), instead of the full transform's h (second operand) + 4.8h
+//! (residues) + 1.2h (scratch), or 4.8h + 2h (product) at its end.
 
 use super::transform::{pointwise_scale, LOG_MAX_LEN};
 use super::{
