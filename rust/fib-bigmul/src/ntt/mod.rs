@@ -17,6 +17,8 @@
 mod avx2;
 mod crt;
 mod field;
+#[cfg(any(all(target_arch = "wasm32", target_feature = "simd128"), test))]
+mod simd128;
 mod transform;
 
 use std::sync::OnceLock;
@@ -198,14 +200,18 @@ fn reduce_into_body(f: Prime, out: &mut [u32], c: &[u64]) {
 
 type Kernel = fn(Prime, &Twiddles, &mut [u32], Option<&mut [u32]>, u32);
 
-/// The transform kernels: portable Rust (what wasm32 runs) or AVX2. (16-lane AVX-512
-/// butterflies were tried: no faster on the AMD EPYC here, which splits 512-bit operations.)
+/// The transform kernels: portable Rust, AVX2 or SIMD128. (16-lane AVX-512 butterflies were
+/// tried: no faster on the AMD EPYC here, which splits 512-bit operations.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kernels {
     /// Portable code (auto-vectorized where the target allows).
     Portable,
     /// AVX2 intrinsics (x86-64).
     Avx2,
+    /// SIMD128 intrinsics (wasm32 compiled with `+simd128`: WebAssembly cannot detect the
+    /// feature at run time, the build decides).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    Simd128,
 }
 
 impl Kernels {
@@ -218,7 +224,13 @@ impl Kernels {
 
     /// Every kernel set this CPU runs, slowest first.
     pub fn available() -> Vec<Kernels> {
-        #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
+        #[cfg_attr(
+            not(any(
+                target_arch = "x86_64",
+                all(target_arch = "wasm32", target_feature = "simd128")
+            )),
+            allow(unused_mut)
+        )]
         let mut v = vec![Kernels::Portable];
         #[cfg(target_arch = "x86_64")]
         {
@@ -226,6 +238,8 @@ impl Kernels {
                 v.push(Kernels::Avx2);
             }
         }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        v.push(Kernels::Simd128);
         v
     }
 
@@ -245,8 +259,16 @@ impl Kernels {
                     generic(f, t, x, y, k)
                 }
             },
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Kernels::Simd128 => |f, t, x, y, k| {
+                if x.len() >= transform::LEAF {
+                    simd128::run(f, t, x, y, k)
+                } else {
+                    generic(f, t, x, y, k)
+                }
+            },
             #[cfg(not(target_arch = "x86_64"))]
-            _ => unreachable!("only portable kernels are available"),
+            _ => unreachable!("no such kernels on this target"),
         }
     }
 }

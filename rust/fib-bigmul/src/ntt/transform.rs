@@ -31,10 +31,18 @@ pub struct Twiddles {
     fwd_fine: Vec<u32>,
     inv_coarse: Vec<u32>,
     inv_fine: Vec<u32>,
-    // Only the AVX2 kernels use Shoup's form.
-    #[cfg(target_arch = "x86_64")]
+    // Only the AVX2 and SIMD128 kernels use Shoup's form.
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        test
+    ))]
     fwd_shoup: Vec<(u32, u32)>,
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        test
+    ))]
     inv_shoup: Vec<(u32, u32)>,
 }
 
@@ -53,7 +61,11 @@ impl Twiddles {
             }
             t
         };
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128"),
+            test
+        ))]
         let shoup = |mont: &[u32]| -> Vec<(u32, u32)> {
             mont.iter()
                 .map(|&m| {
@@ -65,9 +77,17 @@ impl Twiddles {
         let fwd_coarse = table(omega, INDEX_BITS - SPLIT_BITS);
         let inv_coarse = table(omega_inv, INDEX_BITS - SPLIT_BITS);
         Twiddles {
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(any(
+                target_arch = "x86_64",
+                all(target_arch = "wasm32", target_feature = "simd128"),
+                test
+            ))]
             fwd_shoup: shoup(&fwd_coarse),
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(any(
+                target_arch = "x86_64",
+                all(target_arch = "wasm32", target_feature = "simd128"),
+                test
+            ))]
             inv_shoup: shoup(&inv_coarse),
             fwd_coarse,
             fwd_fine: table(omega, 0),
@@ -77,14 +97,22 @@ impl Twiddles {
     }
 
     /// The forward twiddle of block i in Shoup's form, if i is in the coarse table.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        test
+    ))]
     #[inline(always)]
     pub(super) fn fwd_shoup(&self, i: usize) -> Option<(u32, u32)> {
         self.fwd_shoup.get(i).copied()
     }
 
     /// The inverse twiddle of block i in Shoup's form, if i is in the coarse table.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        test
+    ))]
     #[inline(always)]
     pub(super) fn inv_shoup(&self, i: usize) -> Option<(u32, u32)> {
         self.inv_shoup.get(i).copied()

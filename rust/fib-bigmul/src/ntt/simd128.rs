@@ -1,0 +1,403 @@
+//! The transform kernels written with WebAssembly SIMD128 (wasm32 built with `+simd128`).
+//!
+//! Auto-vectorized Montgomery code widens every product to two 64-bit lanes and narrows it
+//! back; here all four u32 lanes are kept: the high halves of the 32x32-bit products come from
+//! two `extmul`s and one shuffle, the low halves from `i32x4.mul`, and a block's constant
+//! twiddle uses Shoup's form (one high product instead of two), as the AVX2 kernels do. The
+//! last two levels of a 64-value leaf (blocks of 4 and 2 values) regroup two 4-blocks in
+//! registers so that every lane holds a butterfly.
+//!
+//! WebAssembly has no run-time feature detection: these kernels exist only in builds compiled
+//! with `+simd128`, which then need a SIMD-capable engine. On other targets the same code runs
+//! on an emulation of the lanes in plain Rust, for the tests that compare it with the portable
+//! kernels on the host (the Pyodide test suite then checks the real instructions).
+
+use super::field::Prime;
+use super::transform::{Twiddles, LEAF};
+use lanes::*;
+
+/// The few SIMD128 operations the kernels use, on `v128`.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod lanes {
+    use core::arch::wasm32::*;
+
+    pub type V = v128;
+
+    #[inline(always)]
+    pub fn splat(x: u32) -> V {
+        u32x4_splat(x)
+    }
+
+    #[inline(always)]
+    pub fn set(a: u32, b: u32, c: u32, d: u32) -> V {
+        u32x4(a, b, c, d)
+    }
+
+    #[inline(always)]
+    pub fn load(s: &[u32]) -> V {
+        assert!(s.len() >= 4);
+        // SAFETY: 4 readable u32 (checked); v128 loads need no alignment.
+        unsafe { v128_load(s.as_ptr() as *const v128) }
+    }
+
+    #[inline(always)]
+    pub fn store(s: &mut [u32], x: V) {
+        assert!(s.len() >= 4);
+        // SAFETY: 4 writable u32 (checked); v128 stores need no alignment.
+        unsafe { v128_store(s.as_mut_ptr() as *mut v128, x) }
+    }
+
+    #[inline(always)]
+    pub fn add(a: V, b: V) -> V {
+        i32x4_add(a, b)
+    }
+
+    #[inline(always)]
+    pub fn sub(a: V, b: V) -> V {
+        i32x4_sub(a, b)
+    }
+
+    #[inline(always)]
+    pub fn min(a: V, b: V) -> V {
+        u32x4_min(a, b)
+    }
+
+    /// Low 32 bits of the lane products.
+    #[inline(always)]
+    pub fn mul_lo(a: V, b: V) -> V {
+        i32x4_mul(a, b)
+    }
+
+    /// High 32 bits of the unsigned lane products.
+    #[inline(always)]
+    pub fn mul_hi(a: V, b: V) -> V {
+        let lo = u64x2_extmul_low_u32x4(a, b);
+        let hi = u64x2_extmul_high_u32x4(a, b);
+        i32x4_shuffle::<1, 3, 5, 7>(lo, hi)
+    }
+
+    /// Lanes of a then b, numbered 0..8, picked by the indices.
+    #[inline(always)]
+    pub fn shuffle<const I0: usize, const I1: usize, const I2: usize, const I3: usize>(
+        a: V,
+        b: V,
+    ) -> V {
+        i32x4_shuffle::<I0, I1, I2, I3>(a, b)
+    }
+}
+
+/// The same operations on four u32 in plain Rust, with the instructions' exact semantics.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+mod lanes {
+    pub type V = [u32; 4];
+
+    fn map(a: V, b: V, op: impl Fn(u32, u32) -> u32) -> V {
+        core::array::from_fn(|i| op(a[i], b[i]))
+    }
+
+    pub fn splat(x: u32) -> V {
+        [x; 4]
+    }
+
+    pub fn set(a: u32, b: u32, c: u32, d: u32) -> V {
+        [a, b, c, d]
+    }
+
+    pub fn load(s: &[u32]) -> V {
+        s[..4].try_into().expect("4 lanes")
+    }
+
+    pub fn store(s: &mut [u32], x: V) {
+        s[..4].copy_from_slice(&x);
+    }
+
+    pub fn add(a: V, b: V) -> V {
+        map(a, b, u32::wrapping_add)
+    }
+
+    pub fn sub(a: V, b: V) -> V {
+        map(a, b, u32::wrapping_sub)
+    }
+
+    pub fn min(a: V, b: V) -> V {
+        map(a, b, u32::min)
+    }
+
+    pub fn mul_lo(a: V, b: V) -> V {
+        map(a, b, u32::wrapping_mul)
+    }
+
+    pub fn mul_hi(a: V, b: V) -> V {
+        map(a, b, |x, y| ((x as u64 * y as u64) >> 32) as u32)
+    }
+
+    pub fn shuffle<const I0: usize, const I1: usize, const I2: usize, const I3: usize>(
+        a: V,
+        b: V,
+    ) -> V {
+        let c = [a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]];
+        [c[I0], c[I1], c[I2], c[I3]]
+    }
+}
+
+/// The prime's constants broadcast to all lanes.
+#[derive(Clone, Copy)]
+struct Lanes {
+    f: Prime,
+    p: V,
+    /// p^-1 mod 2^32 (positive: the reduction subtracts m*p instead of adding it).
+    pinv: V,
+}
+
+impl Lanes {
+    fn new(f: Prime) -> Lanes {
+        Lanes {
+            f,
+            p: splat(f.p),
+            pinv: splat(f.pinv_neg.wrapping_neg()),
+        }
+    }
+}
+
+/// a * b / 2^32 mod p in every lane (operands < p, result in [0, p)). With m = ab p^-1 mod
+/// 2^32, ab - mp is divisible by 2^32, so its quotient is the difference of the high halves
+/// (no carry to track), and lies in (-p, p).
+#[inline(always)]
+fn mul(v: Lanes, a: V, b: V) -> V {
+    let m = mul_lo(mul_lo(a, b), v.pinv);
+    let d = sub(mul_hi(a, b), mul_hi(m, v.p));
+    min(d, add(d, v.p))
+}
+
+#[inline(always)]
+fn add_mod(v: Lanes, a: V, b: V) -> V {
+    let s = add(a, b);
+    min(s, sub(s, v.p))
+}
+
+#[inline(always)]
+fn sub_mod(v: Lanes, a: V, b: V) -> V {
+    let d = sub(a, b);
+    min(d, add(d, v.p))
+}
+
+/// b * w mod p by Shoup's method, w = (plain, floor(plain 2^32 / p)) broadcast: the quotient
+/// estimate q = hi32(b * w') is off by at most one, so b*w - q*p (mod 2^32) is in [0, 2p).
+#[inline(always)]
+fn mul_shoup(v: Lanes, b: V, w: V, wq: V) -> V {
+    let q = mul_hi(b, wq);
+    let r = sub(mul_lo(b, w), mul_lo(q, v.p));
+    min(r, sub(r, v.p))
+}
+
+/// Forward butterflies of block `blk`: Shoup's product where the twiddle table has it,
+/// Montgomery's otherwise.
+#[inline(always)]
+fn forward_block(v: Lanes, t: &Twiddles, lo: &mut [u32], hi: &mut [u32], blk: usize) {
+    match t.fwd_shoup(blk) {
+        Some((w, wq)) => {
+            let (w, wq) = (splat(w), splat(wq));
+            for (a, b) in lo.chunks_exact_mut(4).zip(hi.chunks_exact_mut(4)) {
+                let (x, y) = (load(a), load(b));
+                let t = mul_shoup(v, y, w, wq);
+                store(a, add_mod(v, x, t));
+                store(b, sub_mod(v, x, t));
+            }
+        }
+        None => {
+            let w = splat(t.fwd(v.f, blk));
+            for (a, b) in lo.chunks_exact_mut(4).zip(hi.chunks_exact_mut(4)) {
+                let (x, y) = (load(a), load(b));
+                let t = mul(v, y, w);
+                store(a, add_mod(v, x, t));
+                store(b, sub_mod(v, x, t));
+            }
+        }
+    }
+}
+
+/// Inverse butterflies of block `blk` (Shoup where possible).
+#[inline(always)]
+fn inverse_block(v: Lanes, t: &Twiddles, lo: &mut [u32], hi: &mut [u32], blk: usize) {
+    match t.inv_shoup(blk) {
+        Some((w, wq)) => {
+            let (w, wq) = (splat(w), splat(wq));
+            for (a, b) in lo.chunks_exact_mut(4).zip(hi.chunks_exact_mut(4)) {
+                let (x, y) = (load(a), load(b));
+                store(a, add_mod(v, x, y));
+                store(b, mul_shoup(v, sub_mod(v, x, y), w, wq));
+            }
+        }
+        None => {
+            let w = splat(t.inv(v.f, blk));
+            for (a, b) in lo.chunks_exact_mut(4).zip(hi.chunks_exact_mut(4)) {
+                let (x, y) = (load(a), load(b));
+                store(a, add_mod(v, x, y));
+                store(b, mul(v, sub_mod(v, x, y), w));
+            }
+        }
+    }
+}
+
+/// The last two forward levels of two consecutive 4-blocks a, b, with the 4-block twiddles
+/// as [wa wa wb wb] and the four 2-block twiddles in order. Returns the even and odd values
+/// of the four 2-blocks: [a0 a2 b0 b2], [a1 a3 b1 b3].
+#[inline(always)]
+fn forward_last2(v: Lanes, a: V, b: V, w4: V, w2: V) -> (V, V) {
+    // Blocks of 4: halves are 64-bit pairs.
+    let lo = shuffle::<0, 1, 4, 5>(a, b);
+    let hi = shuffle::<2, 3, 6, 7>(a, b);
+    let t = mul(v, hi, w4);
+    let (lo, hi) = (add_mod(v, lo, t), sub_mod(v, lo, t));
+    // Blocks of 2: lo = [a0 a1 b0 b1], hi = [a2 a3 b2 b3].
+    let e = shuffle::<0, 4, 2, 6>(lo, hi);
+    let o = shuffle::<1, 5, 3, 7>(lo, hi);
+    let t = mul(v, o, w2);
+    (add_mod(v, e, t), sub_mod(v, e, t))
+}
+
+/// The inverse of `forward_last2` (without the 1/4: the pointwise scale holds it).
+#[inline(always)]
+fn inverse_last2(v: Lanes, e: V, o: V, w4: V, w2: V) -> (V, V) {
+    let (e, o) = (add_mod(v, e, o), mul(v, sub_mod(v, e, o), w2));
+    let lo = shuffle::<0, 4, 2, 6>(e, o);
+    let hi = shuffle::<1, 5, 3, 7>(e, o);
+    let (lo, hi) = (add_mod(v, lo, hi), mul(v, sub_mod(v, lo, hi), w4));
+    (shuffle::<0, 1, 4, 5>(lo, hi), shuffle::<2, 3, 6, 7>(lo, hi))
+}
+
+/// x <- x^2 (or x*y) cyclically, scaled by k; length a power of two >= LEAF.
+pub fn run(f: Prime, t: &Twiddles, x: &mut [u32], y: Option<&mut [u32]>, k: u32) {
+    debug_assert!(x.len() >= LEAF);
+    rec(Lanes::new(f), t, x, y, 0, k);
+}
+
+fn rec(v: Lanes, t: &Twiddles, x: &mut [u32], y: Option<&mut [u32]>, blk: usize, k: u32) {
+    let n = x.len();
+    if n == LEAF {
+        leaf(v, t, x, y, blk, k);
+        return;
+    }
+    let h = n / 2;
+    let (x0, x1) = x.split_at_mut(h);
+    forward_block(v, t, x0, x1, blk);
+    match y {
+        Some(y) => {
+            let (y0, y1) = y.split_at_mut(h);
+            forward_block(v, t, y0, y1, blk);
+            rec(v, t, x0, Some(y0), 2 * blk, k);
+            rec(v, t, x1, Some(y1), 2 * blk + 1, k);
+        }
+        None => {
+            rec(v, t, x0, None, 2 * blk, k);
+            rec(v, t, x1, None, 2 * blk + 1, k);
+        }
+    }
+    inverse_block(v, t, x0, x1, blk);
+}
+
+/// One LEAF-value block: levels of 64 down to 8 as plain butterflies, the last two levels,
+/// the pointwise product and the first two inverse levels in registers, then the rest.
+fn leaf(v: Lanes, t: &Twiddles, x: &mut [u32], mut y: Option<&mut [u32]>, blk: usize, k: u32) {
+    const _: () = assert!(LEAF == 64);
+    for buf in core::iter::once(&mut *x).chain(y.as_deref_mut()) {
+        upper_forward(v, t, buf, blk);
+    }
+    let (mut fw4, mut fw2, mut iw4, mut iw2) = ([0u32; 16], [0u32; 32], [0u32; 16], [0u32; 32]);
+    t.run(v.f, true, blk * 16, &mut fw4);
+    t.run(v.f, true, blk * 32, &mut fw2);
+    t.run(v.f, false, blk * 16, &mut iw4);
+    t.run(v.f, false, blk * 32, &mut iw2);
+    let kv = splat(k);
+    for j in 0..8 {
+        let (fw4, iw4) = (&fw4[2 * j..], &iw4[2 * j..]);
+        let fw4 = set(fw4[0], fw4[0], fw4[1], fw4[1]);
+        let fw2 = load(&fw2[4 * j..]);
+        let (xa, xb) = x[8 * j..8 * j + 8].split_at_mut(4);
+        let (mut e, mut o) = forward_last2(v, load(xa), load(xb), fw4, fw2);
+        match y.as_deref_mut() {
+            Some(y) => {
+                let (ya, yb) = y[8 * j..8 * j + 8].split_at(4);
+                let (ye, yo) = forward_last2(v, load(ya), load(yb), fw4, fw2);
+                e = mul(v, mul(v, e, ye), kv);
+                o = mul(v, mul(v, o, yo), kv);
+            }
+            None => {
+                e = mul(v, mul(v, e, e), kv);
+                o = mul(v, mul(v, o, o), kv);
+            }
+        }
+        let iw4 = set(iw4[0], iw4[0], iw4[1], iw4[1]);
+        let (a, b) = inverse_last2(v, e, o, iw4, load(&iw2[4 * j..]));
+        store(xa, a);
+        store(xb, b);
+    }
+    upper_inverse(v, t, x, blk);
+}
+
+/// Levels with blocks of 64 down to 8 inside a leaf (each block's twiddle broadcast).
+#[inline(always)]
+fn upper_forward(v: Lanes, t: &Twiddles, x: &mut [u32], blk: usize) {
+    let mut h = LEAF / 2;
+    let mut nb = 1;
+    while h >= 4 {
+        for (j, chunk) in x.chunks_exact_mut(2 * h).enumerate() {
+            let (a, b) = chunk.split_at_mut(h);
+            forward_block(v, t, a, b, blk * nb + j);
+        }
+        h /= 2;
+        nb *= 2;
+    }
+}
+
+#[inline(always)]
+fn upper_inverse(v: Lanes, t: &Twiddles, x: &mut [u32], blk: usize) {
+    let mut h = 4;
+    let mut nb = LEAF / 8;
+    while h < LEAF {
+        for (j, chunk) in x.chunks_exact_mut(2 * h).enumerate() {
+            let (a, b) = chunk.split_at_mut(h);
+            inverse_block(v, t, a, b, blk * nb + j);
+        }
+        h *= 2;
+        nb /= 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{transform, PRIMES};
+    use super::*;
+
+    /// The lane code (run here on the emulated lanes) against the portable kernels, value for
+    /// value, for squares and products, every prime, every length from one leaf to 2^16 (from
+    /// 2^16 on, small blocks of the leaves' upper levels are past the Shoup table and take the
+    /// Montgomery branch).
+    #[test]
+    fn lanes_match_the_portable_kernels() {
+        let mut s = 0x1234_5678_9abc_def0u64;
+        let mut next = move |p: u32| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s % p as u64) as u32
+        };
+        for (f, t) in PRIMES.iter().zip(super::super::twiddles()) {
+            for log in 6..=16 {
+                let n = 1usize << log;
+                let k = transform::pointwise_scale(*f, n);
+                let x: Vec<u32> = (0..n).map(|_| next(f.p)).collect();
+                let y: Vec<u32> = (0..n).map(|_| next(f.p)).collect();
+                let (mut want, mut got) = (x.clone(), x.clone());
+                transform::generic::square(*f, t, &mut want, k);
+                run(*f, t, &mut got, None, k);
+                assert_eq!(got, want, "square, p = {}, n = {n}", f.p);
+                let (mut want, mut got) = (x.clone(), x.clone());
+                let (mut y1, mut y2) = (y.clone(), y.clone());
+                transform::generic::multiply(*f, t, &mut want, &mut y1, k);
+                run(*f, t, &mut got, Some(&mut y2), k);
+                assert_eq!(got, want, "product, p = {}, n = {n}", f.p);
+            }
+        }
+    }
+}
