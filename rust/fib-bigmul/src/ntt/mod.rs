@@ -124,6 +124,18 @@ fn coefficients(a: &[Limb], bits: u32, mut put: impl FnMut(usize, &[u64])) -> us
     let mask = (1u64 << bits) - 1;
     let window = |bit: u64| -> u64 {
         let i = (bit / lb) as usize;
+        if lb == 32 {
+            // Three 32-bit limbs in u64 arithmetic: 32-bit targets emulate u128 shifts.
+            let s = (bit % lb) as u32;
+            let word = |k: usize| a.get(i + k).map_or(0, |&l| l as u64);
+            let lo = word(0) | word(1) << 32;
+            let v = if s == 0 {
+                lo
+            } else {
+                lo >> s | word(2) << (64 - s)
+            };
+            return v & mask;
+        }
         let w = if i + WINDOW <= a.len() {
             let mut w: u128 = 0;
             for (k, &l) in a[i..i + WINDOW].iter().enumerate() {
