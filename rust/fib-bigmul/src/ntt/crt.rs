@@ -98,6 +98,11 @@ fn digits3(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32]) {
             return unsafe { digits3_avx2(g, r0, r1, r2) };
         }
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (r0, r1, r2) = {
+        let m = super::simd128::garner_digits(&g.prefix, &g.inv, r0, &mut [&mut *r1, &mut *r2]);
+        (&r0[m..], &mut r1[m..], &mut r2[m..])
+    };
     digits3_body(g, r0, r1, r2)
 }
 
@@ -125,6 +130,12 @@ fn digits4(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut [u32
             return unsafe { digits4_avx2(g, r0, r1, r2, r3) };
         }
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (r0, r1, r2, r3) = {
+        let rest = &mut [&mut *r1, &mut *r2, &mut *r3];
+        let m = super::simd128::garner_digits(&g.prefix, &g.inv, r0, rest);
+        (&r0[m..], &mut r1[m..], &mut r2[m..], &mut r3[m..])
+    };
     digits4_body(g, r0, r1, r2, r3)
 }
 
@@ -279,6 +290,52 @@ fn carry32<const N: usize>(g: &Garner, out: &mut [u32], r: &[&mut [u32]], n: usi
 mod tests {
     use super::*;
 
+    /// The SIMD128 digits (emulated lanes on the host) against the scalar ones, including
+    /// lengths that leave a tail to the scalar code.
+    #[test]
+    fn lane_digits_match_scalar_digits() {
+        let mut s = 0x0fed_cba9_8765_4321u64;
+        let mut next = move |p: u32| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s % p as u64) as u32
+        };
+        for primes in [3usize, 4] {
+            let g = Garner::new(primes);
+            for n in [0usize, 3, 4, 5, 64, 1001] {
+                let res: Vec<Vec<u32>> = (0..primes)
+                    .map(|k| (0..n).map(|_| next(PRIMES[k].p)).collect())
+                    .collect();
+                let mut want = res.clone();
+                let mut got = res.clone();
+                let (w0, w) = want.split_at_mut(1);
+                let (g0, gr) = got.split_at_mut(1);
+                let mut rest: Vec<&mut [u32]> = gr.iter_mut().map(|v| v.as_mut_slice()).collect();
+                let m = super::super::simd128::garner_digits(&g.prefix, &g.inv, &g0[0], &mut rest);
+                assert_eq!(m, n / 4 * 4);
+                match w {
+                    [w1, w2] => {
+                        digits3_body(&g, &w0[0], w1, w2);
+                        let [r1, r2] = &mut rest[..] else {
+                            unreachable!()
+                        };
+                        digits3_body(&g, &g0[0][m..], &mut r1[m..], &mut r2[m..]);
+                    }
+                    [w1, w2, w3] => {
+                        digits4_body(&g, &w0[0], w1, w2, w3);
+                        let [r1, r2, r3] = &mut rest[..] else {
+                            unreachable!()
+                        };
+                        digits4_body(&g, &g0[0][m..], &mut r1[m..], &mut r2[m..], &mut r3[m..]);
+                    }
+                    _ => unreachable!(),
+                }
+                assert_eq!(got, want, "{primes} primes, {n} coefficients");
+            }
+        }
+    }
+
     /// The 32-bit carry pass against the u128 one, for random residues of every plan width
     /// (3 and 4 primes, coefficient sizes up to the largest), written as 32-bit words.
     #[test]
@@ -311,6 +368,7 @@ mod tests {
                         3 => carry::<3>(&g, &mut want, &r, n, bits),
                         _ => carry::<4>(&g, &mut want, &r, n, bits),
                     }
+                    #[allow(clippy::unnecessary_cast)] // Limb is u32 on 32-bit targets
                     let want: Vec<u32> = want
                         .iter()
                         .flat_map(|&l| {

@@ -127,6 +127,7 @@ fn coefficients(a: &[Limb], bits: u32, mut put: impl FnMut(usize, &[u64])) -> us
         if lb == 32 {
             // Three 32-bit limbs in u64 arithmetic: 32-bit targets emulate u128 shifts.
             let s = (bit % lb) as u32;
+            #[allow(clippy::unnecessary_cast)] // Limb is u64 on 64-bit targets
             let word = |k: usize| a.get(i + k).map_or(0, |&l| l as u64);
             let lo = word(0) | word(1) << 32;
             let v = if s == 0 {

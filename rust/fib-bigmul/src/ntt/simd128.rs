@@ -14,6 +14,7 @@
 
 use super::field::Prime;
 use super::transform::{Twiddles, LEAF};
+use super::PRIMES;
 use lanes::*;
 
 /// The few SIMD128 operations the kernels use, on `v128`.
@@ -150,6 +151,7 @@ struct Lanes {
 }
 
 impl Lanes {
+    #[inline(always)]
     fn new(f: Prime) -> Lanes {
         Lanes {
             f,
@@ -304,10 +306,10 @@ fn leaf(v: Lanes, t: &Twiddles, x: &mut [u32], mut y: Option<&mut [u32]>, blk: u
         upper_forward(v, t, buf, blk);
     }
     let (mut fw4, mut fw2, mut iw4, mut iw2) = ([0u32; 16], [0u32; 32], [0u32; 16], [0u32; 32]);
-    t.run(v.f, true, blk * 16, &mut fw4);
-    t.run(v.f, true, blk * 32, &mut fw2);
-    t.run(v.f, false, blk * 16, &mut iw4);
-    t.run(v.f, false, blk * 32, &mut iw2);
+    twiddle_run(v, t, true, blk * 16, &mut fw4);
+    twiddle_run(v, t, true, blk * 32, &mut fw2);
+    twiddle_run(v, t, false, blk * 16, &mut iw4);
+    twiddle_run(v, t, false, blk * 32, &mut iw2);
     let kv = splat(k);
     for j in 0..8 {
         let (fw4, iw4) = (&fw4[2 * j..], &iw4[2 * j..]);
@@ -333,6 +335,55 @@ fn leaf(v: Lanes, t: &Twiddles, x: &mut [u32], mut y: Option<&mut [u32]>, blk: u
         store(xb, b);
     }
     upper_inverse(v, t, x, blk);
+}
+
+/// The twiddles of blocks first..first + out.len() (see `Twiddles::run`), 4 at a time: past
+/// the coarse table every leaf needs 96 products, as many as a third of its butterflies.
+#[inline(always)]
+fn twiddle_run(v: Lanes, t: &Twiddles, forward: bool, first: usize, out: &mut [u32]) {
+    if let Some(w) = t.run_coarse(forward, first, out) {
+        let w = splat(w);
+        for c in out.chunks_exact_mut(4) {
+            store(c, mul(v, load(c), w));
+        }
+    }
+}
+
+/// Mixed-radix digits of the CRT (see `crt::digits3`), 4 coefficients at a time: `rest` holds
+/// the residues modulo the primes after the first (2 or 3 of them) and receives the digits;
+/// `prefix` and `inv` are the Garner constants. Returns how many coefficients were done (a
+/// multiple of 4; the caller finishes the others).
+pub fn garner_digits(
+    prefix: &[[u32; 4]; 4],
+    inv: &[u32; 4],
+    r0: &[u32],
+    rest: &mut [&mut [u32]],
+) -> usize {
+    // Plain loops, not array::map: with JavaScript exceptions (Pyodide 0.21.3) a call that
+    // may unwind goes through a JavaScript trampoline, which cannot pass v128 values.
+    let mut lanes = [Lanes::new(PRIMES[0]); 4];
+    let (mut pre, mut inv_v) = ([[splat(0); 4]; 4], [splat(0); 4]);
+    for k in 1..=rest.len() {
+        lanes[k] = Lanes::new(PRIMES[k]);
+        inv_v[k] = splat(inv[k]);
+        for j in 1..k {
+            pre[k][j] = splat(prefix[k][j]);
+        }
+    }
+    let done = r0.len() / 4 * 4;
+    for i in (0..done).step_by(4) {
+        let mut d = [load(&r0[i..]); 4];
+        for (k, r) in rest.iter_mut().enumerate().map(|(k, r)| (k + 1, r)) {
+            let v = lanes[k];
+            let mut s = d[0];
+            for j in 1..k {
+                s = add_mod(v, s, mul(v, d[j], pre[k][j]));
+            }
+            d[k] = mul(v, sub_mod(v, load(&r[i..]), s), inv_v[k]);
+            store(&mut r[i..], d[k]);
+        }
+    }
+    done
 }
 
 /// Levels with blocks of 64 down to 8 inside a leaf (each block's twiddle broadcast).
@@ -366,7 +417,7 @@ fn upper_inverse(v: Lanes, t: &Twiddles, x: &mut [u32], blk: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{transform, PRIMES};
+    use super::super::transform;
     use super::*;
 
     /// The lane code (run here on the emulated lanes) against the portable kernels, value for

@@ -133,6 +133,15 @@ impl Twiddles {
     /// SPLIT and first, so all of them share one fine factor.
     #[inline(always)]
     pub(super) fn run(&self, f: Prime, forward: bool, first: usize, out: &mut [u32]) {
+        if let Some(w) = self.run_coarse(forward, first, out) {
+            out.iter_mut().for_each(|x| *x = f.mul(*x, w));
+        }
+    }
+
+    /// `run` without the last step: copies the coarse twiddles into `out` and returns the
+    /// fine factor they must still be multiplied by (None if it is one).
+    #[inline(always)]
+    pub(super) fn run_coarse(&self, forward: bool, first: usize, out: &mut [u32]) -> Option<u32> {
         let (coarse, fine) = if forward {
             (&self.fwd_coarse, &self.fwd_fine)
         } else {
@@ -141,10 +150,7 @@ impl Twiddles {
         let base = first % SPLIT;
         out.copy_from_slice(&coarse[base..base + out.len()]);
         let hi = first / SPLIT;
-        if hi != 0 {
-            let w = fine[hi];
-            out.iter_mut().for_each(|x| *x = f.mul(*x, w));
-        }
+        (hi != 0).then(|| fine[hi])
     }
 
     /// omega^bitrev24(i): the forward twiddle of block i.
