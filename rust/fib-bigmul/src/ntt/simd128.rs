@@ -30,11 +30,6 @@ mod lanes {
     }
 
     #[inline(always)]
-    pub fn set(a: u32, b: u32, c: u32, d: u32) -> V {
-        u32x4(a, b, c, d)
-    }
-
-    #[inline(always)]
     pub fn load(s: &[u32]) -> V {
         assert!(s.len() >= 4);
         // SAFETY: 4 readable u32 (checked); v128 loads need no alignment.
@@ -98,10 +93,6 @@ mod lanes {
 
     pub fn splat(x: u32) -> V {
         [x; 4]
-    }
-
-    pub fn set(a: u32, b: u32, c: u32, d: u32) -> V {
-        [a, b, c, d]
     }
 
     pub fn load(s: &[u32]) -> V {
@@ -310,27 +301,37 @@ fn leaf(v: Lanes, t: &Twiddles, x: &mut [u32], mut y: Option<&mut [u32]>, blk: u
     twiddle_run(v, t, true, blk * 32, &mut fw2);
     twiddle_run(v, t, false, blk * 16, &mut iw4);
     twiddle_run(v, t, false, blk * 32, &mut iw2);
-    let kv = splat(k);
+    // x * k / 2^32 by Shoup's method: k as a plain value.
+    let kp = v.f.reduce(k as u64);
+    let (kv, kq) = (splat(kp), splat((((kp as u64) << 32) / v.f.p as u64) as u32));
+    // The 4-block twiddles of pair j as [w w w' w'].
+    let pairs = |w: &[u32; 16]| -> [V; 8] {
+        let mut out = [splat(0); 8];
+        for (m, o) in out.chunks_exact_mut(2).enumerate() {
+            let q = load(&w[4 * m..]);
+            o[0] = shuffle::<0, 0, 1, 1>(q, q);
+            o[1] = shuffle::<2, 2, 3, 3>(q, q);
+        }
+        out
+    };
+    let (fw4, iw4) = (pairs(&fw4), pairs(&iw4));
     for j in 0..8 {
-        let (fw4, iw4) = (&fw4[2 * j..], &iw4[2 * j..]);
-        let fw4 = set(fw4[0], fw4[0], fw4[1], fw4[1]);
         let fw2 = load(&fw2[4 * j..]);
         let (xa, xb) = x[8 * j..8 * j + 8].split_at_mut(4);
-        let (mut e, mut o) = forward_last2(v, load(xa), load(xb), fw4, fw2);
+        let (mut e, mut o) = forward_last2(v, load(xa), load(xb), fw4[j], fw2);
         match y.as_deref_mut() {
             Some(y) => {
                 let (ya, yb) = y[8 * j..8 * j + 8].split_at(4);
-                let (ye, yo) = forward_last2(v, load(ya), load(yb), fw4, fw2);
-                e = mul(v, mul(v, e, ye), kv);
-                o = mul(v, mul(v, o, yo), kv);
+                let (ye, yo) = forward_last2(v, load(ya), load(yb), fw4[j], fw2);
+                e = mul_shoup(v, mul(v, e, ye), kv, kq);
+                o = mul_shoup(v, mul(v, o, yo), kv, kq);
             }
             None => {
-                e = mul(v, mul(v, e, e), kv);
-                o = mul(v, mul(v, o, o), kv);
+                e = mul_shoup(v, mul(v, e, e), kv, kq);
+                o = mul_shoup(v, mul(v, o, o), kv, kq);
             }
         }
-        let iw4 = set(iw4[0], iw4[0], iw4[1], iw4[1]);
-        let (a, b) = inverse_last2(v, e, o, iw4, load(&iw2[4 * j..]));
+        let (a, b) = inverse_last2(v, e, o, iw4[j], load(&iw2[4 * j..]));
         store(xa, a);
         store(xb, b);
     }
