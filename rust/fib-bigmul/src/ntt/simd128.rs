@@ -232,33 +232,6 @@ fn inverse_block(v: Lanes, t: &Twiddles, lo: &mut [u32], hi: &mut [u32], blk: us
     }
 }
 
-/// The last two forward levels of two consecutive 4-blocks a, b, with the 4-block twiddles
-/// as [wa wa wb wb] and the four 2-block twiddles in order. Returns the even and odd values
-/// of the four 2-blocks: [a0 a2 b0 b2], [a1 a3 b1 b3].
-#[inline(always)]
-fn forward_last2(v: Lanes, a: V, b: V, w4: V, w2: V) -> (V, V) {
-    // Blocks of 4: halves are 64-bit pairs.
-    let lo = shuffle::<0, 1, 4, 5>(a, b);
-    let hi = shuffle::<2, 3, 6, 7>(a, b);
-    let t = mul(v, hi, w4);
-    let (lo, hi) = (add_mod(v, lo, t), sub_mod(v, lo, t));
-    // Blocks of 2: lo = [a0 a1 b0 b1], hi = [a2 a3 b2 b3].
-    let e = shuffle::<0, 4, 2, 6>(lo, hi);
-    let o = shuffle::<1, 5, 3, 7>(lo, hi);
-    let t = mul(v, o, w2);
-    (add_mod(v, e, t), sub_mod(v, e, t))
-}
-
-/// The inverse of `forward_last2` (without the 1/4: the pointwise scale holds it).
-#[inline(always)]
-fn inverse_last2(v: Lanes, e: V, o: V, w4: V, w2: V) -> (V, V) {
-    let (e, o) = (add_mod(v, e, o), mul(v, sub_mod(v, e, o), w2));
-    let lo = shuffle::<0, 4, 2, 6>(e, o);
-    let hi = shuffle::<1, 5, 3, 7>(e, o);
-    let (lo, hi) = (add_mod(v, lo, hi), mul(v, sub_mod(v, lo, hi), w4));
-    (shuffle::<0, 1, 4, 5>(lo, hi), shuffle::<2, 3, 6, 7>(lo, hi))
-}
-
 /// x <- x^2 (or x*y) cyclically, scaled by k; length a power of two >= LEAF.
 pub fn run(f: Prime, t: &Twiddles, x: &mut [u32], y: Option<&mut [u32]>, k: u32) {
     debug_assert!(x.len() >= LEAF);
@@ -296,33 +269,119 @@ fn leaf(v: Lanes, t: &Twiddles, x: &mut [u32], mut y: Option<&mut [u32]>, blk: u
     for buf in core::iter::once(&mut *x).chain(y.as_deref_mut()) {
         upper_forward(v, t, buf, blk);
     }
-    let (mut fw4, mut fw2, mut iw4, mut iw2) = ([0u32; 16], [0u32; 32], [0u32; 16], [0u32; 32]);
-    twiddle_run(v, t, true, blk * 16, &mut fw4);
-    twiddle_run(v, t, true, blk * 32, &mut fw2);
-    twiddle_run(v, t, false, blk * 16, &mut iw4);
-    twiddle_run(v, t, false, blk * 32, &mut iw2);
     // x * k / 2^32 by Shoup's method: k as a plain value.
     let kp = v.f.reduce(k as u64);
-    let (kv, kq) = (splat(kp), splat((((kp as u64) << 32) / v.f.p as u64) as u32));
-    // The 4-block twiddles of pair j as [w w w' w'].
-    let pairs = |w: &[u32; 16]| -> [V; 8] {
-        let mut out = [splat(0); 8];
-        for (m, o) in out.chunks_exact_mut(2).enumerate() {
-            let q = load(&w[4 * m..]);
-            o[0] = shuffle::<0, 0, 1, 1>(q, q);
-            o[1] = shuffle::<2, 2, 3, 3>(q, q);
+    let kq = (((kp as u64) << 32) / v.f.p as u64) as u32;
+    let k = (splat(kp), splat(kq));
+    match (last_shoup(t, true, blk), last_shoup(t, false, blk)) {
+        (Some(fw), Some(iw)) => last2::<true>(v, x, y, &fw, &iw, k),
+        _ => {
+            let (fw, iw) = (
+                last_montgomery(v, t, true, blk),
+                last_montgomery(v, t, false, blk),
+            );
+            last2::<false>(v, x, y, &fw, &iw, k)
         }
-        out
+    }
+    upper_inverse(v, t, x, blk);
+}
+
+/// The twiddle vectors of a leaf's last two levels, per pair j of 4-blocks: `w4[j]` is
+/// [w w w' w'] (the two 4-blocks), `w2[j]` the four 2-blocks'; `q4` and `q2` are the Shoup
+/// quotients where the twiddles are in Shoup's form.
+struct LastTwiddles {
+    w4: [V; 8],
+    q4: [V; 8],
+    w2: [V; 8],
+    q2: [V; 8],
+}
+
+/// Montgomery-form twiddles: always available.
+#[inline(always)]
+fn last_montgomery(v: Lanes, t: &Twiddles, forward: bool, blk: usize) -> LastTwiddles {
+    let (mut w4, mut w2) = ([0u32; 16], [0u32; 32]);
+    twiddle_run(v, t, forward, blk * 16, &mut w4);
+    twiddle_run(v, t, forward, blk * 32, &mut w2);
+    let mut tw = LastTwiddles {
+        w4: [splat(0); 8],
+        q4: [splat(0); 8],
+        w2: [splat(0); 8],
+        q2: [splat(0); 8],
     };
-    let (fw4, iw4) = (pairs(&fw4), pairs(&iw4));
+    for (m, o) in tw.w4.chunks_exact_mut(2).enumerate() {
+        let q = load(&w4[4 * m..]);
+        o[0] = shuffle::<0, 0, 1, 1>(q, q);
+        o[1] = shuffle::<2, 2, 3, 3>(q, q);
+    }
+    for (j, o) in tw.w2.iter_mut().enumerate() {
+        *o = load(&w2[4 * j..]);
+    }
+    tw
+}
+
+/// Shoup-form twiddles, if the blocks are in the coarse table (every leaf of transforms up to
+/// 2^13 values, the first 4096 / 32 leaves of longer ones).
+#[inline(always)]
+fn last_shoup(t: &Twiddles, forward: bool, blk: usize) -> Option<LastTwiddles> {
+    let s4 = t.shoup_run(forward, blk * 16, 16)?; // 16 (w, w') pairs
+    let s2 = t.shoup_run(forward, blk * 32, 32)?;
+    let mut tw = LastTwiddles {
+        w4: [splat(0); 8],
+        q4: [splat(0); 8],
+        w2: [splat(0); 8],
+        q2: [splat(0); 8],
+    };
     for j in 0..8 {
-        let fw2 = load(&fw2[4 * j..]);
+        let l = load(&s4[4 * j..]);
+        tw.w4[j] = shuffle::<0, 0, 2, 2>(l, l);
+        tw.q4[j] = shuffle::<1, 1, 3, 3>(l, l);
+        let (l0, l1) = (load(&s2[8 * j..]), load(&s2[8 * j + 4..]));
+        tw.w2[j] = shuffle::<0, 2, 4, 6>(l0, l1);
+        tw.q2[j] = shuffle::<1, 3, 5, 7>(l0, l1);
+    }
+    Some(tw)
+}
+
+/// x * w, by Shoup's product (w' = q) or Montgomery's.
+#[inline(always)]
+fn mul_tw<const SHOUP: bool>(v: Lanes, x: V, w: V, q: V) -> V {
+    if SHOUP {
+        mul_shoup(v, x, w, q)
+    } else {
+        mul(v, x, w)
+    }
+}
+
+/// The last two levels, forward and inverse, and the pointwise product scaled by k (Shoup's
+/// form), two 4-blocks at a time.
+#[inline(always)]
+fn last2<const SHOUP: bool>(
+    v: Lanes,
+    x: &mut [u32],
+    mut y: Option<&mut [u32]>,
+    fw: &LastTwiddles,
+    iw: &LastTwiddles,
+    (kv, kq): (V, V),
+) {
+    let fwd = |a: V, b: V, j: usize| -> (V, V) {
+        // Blocks of 4: halves are 64-bit pairs.
+        let lo = shuffle::<0, 1, 4, 5>(a, b);
+        let hi = shuffle::<2, 3, 6, 7>(a, b);
+        let t = mul_tw::<SHOUP>(v, hi, fw.w4[j], fw.q4[j]);
+        let (lo, hi) = (add_mod(v, lo, t), sub_mod(v, lo, t));
+        // Blocks of 2: lo = [a0 a1 b0 b1], hi = [a2 a3 b2 b3]; even and odd values.
+        let e = shuffle::<0, 4, 2, 6>(lo, hi);
+        let o = shuffle::<1, 5, 3, 7>(lo, hi);
+        let t = mul_tw::<SHOUP>(v, o, fw.w2[j], fw.q2[j]);
+        (add_mod(v, e, t), sub_mod(v, e, t))
+    };
+    for j in 0..8 {
         let (xa, xb) = x[8 * j..8 * j + 8].split_at_mut(4);
-        let (mut e, mut o) = forward_last2(v, load(xa), load(xb), fw4[j], fw2);
+        let (mut e, mut o) = fwd(load(xa), load(xb), j);
         match y.as_deref_mut() {
             Some(y) => {
                 let (ya, yb) = y[8 * j..8 * j + 8].split_at(4);
-                let (ye, yo) = forward_last2(v, load(ya), load(yb), fw4[j], fw2);
+                let (ye, yo) = fwd(load(ya), load(yb), j);
                 e = mul_shoup(v, mul(v, e, ye), kv, kq);
                 o = mul_shoup(v, mul(v, o, yo), kv, kq);
             }
@@ -331,11 +390,20 @@ fn leaf(v: Lanes, t: &Twiddles, x: &mut [u32], mut y: Option<&mut [u32]>, blk: u
                 o = mul_shoup(v, mul(v, o, o), kv, kq);
             }
         }
-        let (a, b) = inverse_last2(v, e, o, iw4[j], load(&iw2[4 * j..]));
-        store(xa, a);
-        store(xb, b);
+        // The inverse (without the 1/4: the pointwise scale holds it).
+        let (e, o) = (
+            add_mod(v, e, o),
+            mul_tw::<SHOUP>(v, sub_mod(v, e, o), iw.w2[j], iw.q2[j]),
+        );
+        let lo = shuffle::<0, 4, 2, 6>(e, o);
+        let hi = shuffle::<1, 5, 3, 7>(e, o);
+        let (lo, hi) = (
+            add_mod(v, lo, hi),
+            mul_tw::<SHOUP>(v, sub_mod(v, lo, hi), iw.w4[j], iw.q4[j]),
+        );
+        store(xa, shuffle::<0, 1, 4, 5>(lo, hi));
+        store(xb, shuffle::<2, 3, 6, 7>(lo, hi));
     }
-    upper_inverse(v, t, x, blk);
 }
 
 /// The twiddles of blocks first..first + out.len() (see `Twiddles::run`), 4 at a time: past

@@ -37,13 +37,13 @@ pub struct Twiddles {
         all(target_arch = "wasm32", target_feature = "simd128"),
         test
     ))]
-    fwd_shoup: Vec<(u32, u32)>,
+    fwd_shoup: Vec<[u32; 2]>,
     #[cfg(any(
         target_arch = "x86_64",
         all(target_arch = "wasm32", target_feature = "simd128"),
         test
     ))]
-    inv_shoup: Vec<(u32, u32)>,
+    inv_shoup: Vec<[u32; 2]>,
 }
 
 impl Twiddles {
@@ -66,11 +66,11 @@ impl Twiddles {
             all(target_arch = "wasm32", target_feature = "simd128"),
             test
         ))]
-        let shoup = |mont: &[u32]| -> Vec<(u32, u32)> {
+        let shoup = |mont: &[u32]| -> Vec<[u32; 2]> {
             mont.iter()
                 .map(|&m| {
                     let w = f.reduce(m as u64); // plain value
-                    (w, (((w as u64) << 32) / f.p as u64) as u32)
+                    [w, (((w as u64) << 32) / f.p as u64) as u32]
                 })
                 .collect()
         };
@@ -104,7 +104,7 @@ impl Twiddles {
     ))]
     #[inline(always)]
     pub(super) fn fwd_shoup(&self, i: usize) -> Option<(u32, u32)> {
-        self.fwd_shoup.get(i).copied()
+        self.fwd_shoup.get(i).map(|&[w, q]| (w, q))
     }
 
     /// The inverse twiddle of block i in Shoup's form, if i is in the coarse table.
@@ -115,7 +115,22 @@ impl Twiddles {
     ))]
     #[inline(always)]
     pub(super) fn inv_shoup(&self, i: usize) -> Option<(u32, u32)> {
-        self.inv_shoup.get(i).copied()
+        self.inv_shoup.get(i).map(|&[w, q]| (w, q))
+    }
+
+    /// The Shoup forms of the twiddles of blocks first..first + len (forward or inverse) as
+    /// w, w' pairs in one slice, if they are all in the coarse table.
+    #[cfg(any(all(target_arch = "wasm32", target_feature = "simd128"), test))]
+    #[inline(always)]
+    pub(super) fn shoup_run(&self, forward: bool, first: usize, len: usize) -> Option<&[u32]> {
+        let table = if forward {
+            &self.fwd_shoup
+        } else {
+            &self.inv_shoup
+        };
+        table
+            .get(first..first + len)
+            .map(<[[u32; 2]]>::as_flattened)
     }
 
     /// (forward coarse, forward fine, inverse coarse, inverse fine).
