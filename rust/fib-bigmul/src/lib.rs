@@ -83,7 +83,9 @@ pub const THRESHOLDS: Thresholds = Thresholds {
 };
 /// The thresholds on wasm32 with the SIMD128 transform kernels, measured under Node 20 (V8):
 /// the transform beats Karatsuba from ~370 32-bit limbs for squares and ~290 for products
-/// (the scalar transform only from ~1000-2000).
+/// (the scalar transform only from ~1000-2000). The faster leaves that came later move the
+/// single-product crossovers to ~290 and ~240, but those thresholds changed F(10^4..10^6) by
+/// less than the noise, so these stayed.
 #[cfg(all(
     not(target_pointer_width = "64"),
     target_arch = "wasm32",
