@@ -8,7 +8,8 @@
 //!   x86-64 with BMI2/ADX, rows are added by a few lines of `mulx`/`adcx`/`adox` assembly),
 //! * Karatsuba multiplication and squaring with one preallocated scratch buffer,
 //! * a number-theoretic transform (NTT) modulo three or four 31-bit primes for large operands,
-//!   with AVX2 kernels on x86-64 (chosen at run time) and portable ones elsewhere (wasm32),
+//!   with AVX2 kernels on x86-64 (chosen at run time), SIMD128 ones on wasm32 built with
+//!   `+simd128`, and portable ones elsewhere,
 //!
 //! and [`mul`]/[`sqr`] pick among them by size ([`THRESHOLDS`], measured on x86-64 and wasm32).
 //! [`mul_biguint`] and [`sqr_biguint`] do the same for [`BigUint`]s.
@@ -84,11 +85,30 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     mul_ntt: 520,
     sqr_ntt: 560,
 };
-/// The thresholds on 32-bit targets (wasm32: u32 limbs, portable scalar transform kernels),
-/// measured in Pyodide 0.21.3 under Node: the scalar transform beats Karatsuba from roughly
-/// 1000-2000 32-bit limbs (F(10^6) takes the same time with either; F(10^5) is ~10% faster
-/// with 2000).
-#[cfg(not(target_pointer_width = "64"))]
+/// The thresholds on wasm32 with the SIMD128 transform kernels, measured under Node 20 (V8):
+/// the transform beats Karatsuba from ~370 32-bit limbs for squares and ~290 for products
+/// (the scalar transform only from ~1000-2000). The faster leaves that came later move the
+/// single-product crossovers to ~290 and ~240, but those thresholds changed F(10^4..10^6) by
+/// less than the noise, so these stayed.
+#[cfg(all(
+    not(target_pointer_width = "64"),
+    target_arch = "wasm32",
+    target_feature = "simd128"
+))]
+pub const THRESHOLDS: Thresholds = Thresholds {
+    mul_karatsuba: 32,
+    sqr_karatsuba: 48,
+    mul_ntt: 290,
+    sqr_ntt: 370,
+};
+/// The thresholds on other 32-bit targets (u32 limbs, portable scalar transform kernels),
+/// measured in Pyodide 0.21.3 under Node with a wasm32 build without SIMD128: the scalar
+/// transform beats Karatsuba from roughly 1000-2000 32-bit limbs (F(10^6) takes the same time
+/// with either; F(10^5) is ~10% faster with 2000).
+#[cfg(all(
+    not(target_pointer_width = "64"),
+    not(all(target_arch = "wasm32", target_feature = "simd128"))
+))]
 pub const THRESHOLDS: Thresholds = Thresholds {
     mul_karatsuba: 32,
     sqr_karatsuba: 48,

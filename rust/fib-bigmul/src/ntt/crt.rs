@@ -53,6 +53,7 @@ impl Garner {
 
     /// x = sum of v_j * weight_j for the first N primes, with the narrowest multiplications:
     /// weight_1 < 2^31 and weight_2 < 2^62 fit a u64, weight_3 < 2^93 takes two products.
+    #[cfg(any(target_pointer_width = "64", test))]
     #[inline(always)]
     fn value<const N: usize>(&self, v: &[u32; 4]) -> u128 {
         let low = v[0] as u64 + self.weight[1] as u64 * v[1] as u64; // < 2^31 + 2^62
@@ -91,9 +92,23 @@ fn combine<const SIGNED: bool>(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32
         [r0, r1, r2, r3] => digits4(&g, &r0[..n], &mut r1[..n], &mut r2[..n], &mut r3[..n]),
         _ => unreachable!("3 or 4 primes"),
     }
+    #[cfg(target_pointer_width = "64")]
     match r.len() {
         3 => carry::<3, SIGNED>(&g, out, r, n, bits),
         _ => carry::<4, SIGNED>(&g, out, r, n, bits),
+    }
+    #[cfg(not(target_pointer_width = "64"))]
+    match (r.len(), SIGNED) {
+        (3, true) => carry::<3, true>(&g, out, r, n, bits),
+        (_, true) => carry::<4, true>(&g, out, r, n, bits),
+        (3, false) => {
+            carry32::<3>(&g, out, r, n, bits);
+            false
+        }
+        (_, false) => {
+            carry32::<4>(&g, out, r, n, bits);
+            false
+        }
     }
 }
 
@@ -107,6 +122,11 @@ fn digits3(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32]) {
             return unsafe { digits3_avx2(g, r0, r1, r2) };
         }
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (r0, r1, r2) = {
+        let m = super::simd128::garner_digits(&g.prefix, &g.inv, r0, &mut [&mut *r1, &mut *r2]);
+        (&r0[m..], &mut r1[m..], &mut r2[m..])
+    };
     digits3_body(g, r0, r1, r2)
 }
 
@@ -134,6 +154,12 @@ fn digits4(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut [u32
             return unsafe { digits4_avx2(g, r0, r1, r2, r3) };
         }
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (r0, r1, r2, r3) = {
+        let rest = &mut [&mut *r1, &mut *r2, &mut *r3];
+        let m = super::simd128::garner_digits(&g.prefix, &g.inv, r0, rest);
+        (&r0[m..], &mut r1[m..], &mut r2[m..], &mut r3[m..])
+    };
     digits4_body(g, r0, r1, r2, r3)
 }
 
@@ -155,10 +181,12 @@ fn digits4_body(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut
     }
 }
 
-/// Adds up x_i * 2^(i*bits): after each coefficient the running sum's low `bits` bits are
-/// final; they are appended to a bit buffer that is written out a limb at a time. SIGNED: the
-/// sum is kept in two's complement (a shift that copies the sign bit, which for the unsigned
-/// sums, below 2^125, is zero anyway); returns its sign once `out` is full.
+/// Adds up x_i * 2^(i*bits) (native u128 arithmetic on 64-bit targets): after each
+/// coefficient the running sum's low `bits` bits are final; they are appended to a bit buffer
+/// that is written out a limb at a time. SIGNED: the sum is kept in two's complement (a shift
+/// that copies the sign bit, which for the unsigned sums, below 2^125, is zero anyway);
+/// returns its sign once `out` is full. 32-bit targets use it for signed sums only (one per
+/// split product), `carry32` otherwise.
 fn carry<const N: usize, const SIGNED: bool>(
     g: &Garner,
     out: &mut [Limb],
@@ -232,4 +260,177 @@ fn carry<const N: usize, const SIGNED: bool>(
         "the sum fits its limbs"
     );
     negative
+}
+
+/// `carry` for 32-bit limbs without u128 arithmetic, which 32-bit targets (wasm32) emulate
+/// with library calls: the running sum is two u64 (four 32-bit words), and each coefficient's
+/// products with the CRT weights (1, 2 and 3 words) are added column by column.
+#[cfg(any(not(target_pointer_width = "64"), test))]
+fn carry32<const N: usize>(g: &Garner, out: &mut [u32], r: &[&mut [u32]], n: usize, bits: u32) {
+    let r: &[&mut [u32]; N] = r.try_into().expect("N residue vectors");
+    let r: [&[u32]; N] = core::array::from_fn(|k| &r[k][..n]);
+    const M: u64 = u32::MAX as u64;
+    let a = g.weight[1] as u64; // < 2^31
+    let b = [g.weight[2] as u64 & M, (g.weight[2] >> 32) as u64]; // < 2^62
+    let c = [0, 32, 64].map(|s| (g.weight[3] >> s) as u64 & M); // < 2^93
+    let mask = (1u64 << bits) - 1;
+    // The running sum above the bits already emitted (< 2^125), low and high 64 bits.
+    let (mut lo, mut hi) = (0u64, 0u64);
+    // Emitted bits not yet written: fewer than 32.
+    let mut cur: u64 = 0;
+    let mut cur_bits = 0u32;
+    let mut w = 0;
+    let mut i = 0;
+    while w < out.len() {
+        if i < n {
+            let v = |k: usize| r[k][i] as u64;
+            // Columns of 32 bits; each sums at most eight terms below 2^32.
+            let p1 = v(1) * a;
+            let (p2l, p2h) = (v(2) * b[0], v(2) * b[1]);
+            let mut s0 = (lo & M) + v(0) + (p1 & M) + (p2l & M);
+            let mut s1 = (lo >> 32) + (p1 >> 32) + (p2l >> 32) + (p2h & M);
+            let mut s2 = (hi & M) + (p2h >> 32);
+            let mut s3 = hi >> 32;
+            if N == 4 {
+                let (p3l, p3m, p3h) = (v(3) * c[0], v(3) * c[1], v(3) * c[2]);
+                s0 += p3l & M;
+                s1 += (p3l >> 32) + (p3m & M);
+                s2 += (p3m >> 32) + (p3h & M);
+                s3 += p3h >> 32;
+            }
+            s1 += s0 >> 32;
+            s2 += s1 >> 32;
+            s3 += s2 >> 32;
+            lo = (s0 & M) | s1 << 32;
+            hi = (s2 & M) | s3 << 32;
+            i += 1;
+        } // past the last coefficient only its carry is left to drain
+        let chunk = lo & mask;
+        // (hi, lo) >>= bits: 0 < bits < 64 keeps both shifts in range.
+        lo = lo >> bits | hi << (64 - bits);
+        hi >>= bits;
+        // The stream's next cur_bits + bits (< 32 + 56) bits: low 64 in `low`, the rest in
+        // `high` (< 2^24).
+        let mut low = cur | chunk << cur_bits;
+        let mut high = if cur_bits == 0 {
+            0
+        } else {
+            chunk >> (64 - cur_bits)
+        };
+        let mut total = cur_bits + bits;
+        while total >= 32 && w < out.len() {
+            out[w] = low as u32;
+            w += 1;
+            low = low >> 32 | high << 32;
+            high = 0;
+            total -= 32;
+        }
+        cur = low;
+        cur_bits = total;
+    }
+    debug_assert!(lo == 0 && hi == 0 && cur == 0, "the product fits its limbs");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SIMD128 digits (emulated lanes on the host) against the scalar ones, including
+    /// lengths that leave a tail to the scalar code.
+    #[test]
+    fn lane_digits_match_scalar_digits() {
+        let mut s = 0x0fed_cba9_8765_4321u64;
+        let mut next = move |p: u32| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s % p as u64) as u32
+        };
+        for primes in [3usize, 4] {
+            let g = Garner::new(primes);
+            for n in [0usize, 3, 4, 5, 64, 1001] {
+                let res: Vec<Vec<u32>> = (0..primes)
+                    .map(|k| (0..n).map(|_| next(PRIMES[k].p)).collect())
+                    .collect();
+                let mut want = res.clone();
+                let mut got = res.clone();
+                let (w0, w) = want.split_at_mut(1);
+                let (g0, gr) = got.split_at_mut(1);
+                let mut rest: Vec<&mut [u32]> = gr.iter_mut().map(|v| v.as_mut_slice()).collect();
+                let m = super::super::simd128::garner_digits(&g.prefix, &g.inv, &g0[0], &mut rest);
+                assert_eq!(m, n / 4 * 4);
+                match w {
+                    [w1, w2] => {
+                        digits3_body(&g, &w0[0], w1, w2);
+                        let [r1, r2] = &mut rest[..] else {
+                            unreachable!()
+                        };
+                        digits3_body(&g, &g0[0][m..], &mut r1[m..], &mut r2[m..]);
+                    }
+                    [w1, w2, w3] => {
+                        digits4_body(&g, &w0[0], w1, w2, w3);
+                        let [r1, r2, r3] = &mut rest[..] else {
+                            unreachable!()
+                        };
+                        digits4_body(&g, &g0[0][m..], &mut r1[m..], &mut r2[m..], &mut r3[m..]);
+                    }
+                    _ => unreachable!(),
+                }
+                assert_eq!(got, want, "{primes} primes, {n} coefficients");
+            }
+        }
+    }
+
+    /// The 32-bit carry pass against the u128 one, for random residues of every plan width
+    /// (3 and 4 primes, coefficient sizes up to the largest), written as 32-bit words.
+    #[test]
+    fn carry32_matches_carry() {
+        let mut s = 0x0123_4567_89ab_cdefu64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        for primes in [3usize, 4] {
+            let g = Garner::new(primes);
+            for bits in [1u32, 17, 30, 31, 32, 33, 40, 47, 56] {
+                for n in [1usize, 2, 7, 64, 301] {
+                    // Digits of any coefficient below P: d_k < q_k (mixed radix).
+                    let res: Vec<Vec<u32>> = (0..primes)
+                        .map(|k| {
+                            (0..n)
+                                .map(|_| (next() % PRIMES[k].p as u64) as u32)
+                                .collect()
+                        })
+                        .collect();
+                    // Room for every coefficient and its carry: n * bits + 128 bits.
+                    let words = (n * bits as usize + 128).div_ceil(64);
+                    let mut r: Vec<Vec<u32>> = res.clone();
+                    let mut r: Vec<&mut [u32]> = r.iter_mut().map(|v| v.as_mut_slice()).collect();
+                    let mut want = vec![0 as Limb; words * 64 / crate::LIMB_BITS as usize];
+                    match primes {
+                        3 => carry::<3, false>(&g, &mut want, &r, n, bits),
+                        _ => carry::<4, false>(&g, &mut want, &r, n, bits),
+                    };
+                    #[allow(clippy::unnecessary_cast)] // Limb is u32 on 32-bit targets
+                    let want: Vec<u32> = want
+                        .iter()
+                        .flat_map(|&l| {
+                            (0..crate::LIMB_BITS / 32).map(move |k| (l as u64 >> (32 * k)) as u32)
+                        })
+                        .collect();
+                    let mut got = vec![0u32; 2 * words];
+                    r.iter_mut()
+                        .zip(&res)
+                        .for_each(|(a, b)| a.copy_from_slice(b));
+                    match primes {
+                        3 => carry32::<3>(&g, &mut got, &r, n, bits),
+                        _ => carry32::<4>(&g, &mut got, &r, n, bits),
+                    }
+                    assert_eq!(got, want, "{primes} primes, {bits} bits, {n} coefficients");
+                }
+            }
+        }
+    }
 }

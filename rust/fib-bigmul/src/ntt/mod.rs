@@ -17,6 +17,8 @@
 mod avx2;
 mod crt;
 mod field;
+#[cfg(any(all(target_arch = "wasm32", target_feature = "simd128"), test))]
+mod simd128;
 pub mod split;
 mod transform;
 
@@ -123,6 +125,19 @@ fn coefficients(a: &[Limb], bits: u32, mut put: impl FnMut(usize, &[u64])) -> us
     let mask = (1u64 << bits) - 1;
     let window = |bit: u64| -> u64 {
         let i = (bit / lb) as usize;
+        if lb == 32 {
+            // Three 32-bit limbs in u64 arithmetic: 32-bit targets emulate u128 shifts.
+            let s = (bit % lb) as u32;
+            #[allow(clippy::unnecessary_cast)] // Limb is u64 on 64-bit targets
+            let word = |k: usize| a.get(i + k).map_or(0, |&l| l as u64);
+            let lo = word(0) | word(1) << 32;
+            let v = if s == 0 {
+                lo
+            } else {
+                lo >> s | word(2) << (64 - s)
+            };
+            return v & mask;
+        }
         let w = if i + WINDOW <= a.len() {
             let mut w: u128 = 0;
             for (k, &l) in a[i..i + WINDOW].iter().enumerate() {
@@ -199,14 +214,18 @@ fn reduce_into_body(f: Prime, out: &mut [u32], c: &[u64]) {
 
 type Kernel = fn(Prime, &Twiddles, &mut [u32], Option<&mut [u32]>, u32);
 
-/// The transform kernels: portable Rust (what wasm32 runs) or AVX2. (16-lane AVX-512
-/// butterflies were tried: no faster on the AMD EPYC here, which splits 512-bit operations.)
+/// The transform kernels: portable Rust, AVX2 or SIMD128. (16-lane AVX-512 butterflies were
+/// tried: no faster on the AMD EPYC here, which splits 512-bit operations.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kernels {
     /// Portable code (auto-vectorized where the target allows).
     Portable,
     /// AVX2 intrinsics (x86-64).
     Avx2,
+    /// SIMD128 intrinsics (wasm32 compiled with `+simd128`: WebAssembly cannot detect the
+    /// feature at run time, the build decides).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    Simd128,
 }
 
 impl Kernels {
@@ -219,7 +238,13 @@ impl Kernels {
 
     /// Every kernel set this CPU runs, slowest first.
     pub fn available() -> Vec<Kernels> {
-        #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
+        #[cfg_attr(
+            not(any(
+                target_arch = "x86_64",
+                all(target_arch = "wasm32", target_feature = "simd128")
+            )),
+            allow(unused_mut)
+        )]
         let mut v = vec![Kernels::Portable];
         #[cfg(target_arch = "x86_64")]
         {
@@ -227,6 +252,8 @@ impl Kernels {
                 v.push(Kernels::Avx2);
             }
         }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        v.push(Kernels::Simd128);
         v
     }
 
@@ -246,8 +273,16 @@ impl Kernels {
                     generic(f, t, x, y, k)
                 }
             },
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Kernels::Simd128 => |f, t, x, y, k| {
+                if x.len() >= transform::LEAF {
+                    simd128::run(f, t, x, y, k)
+                } else {
+                    generic(f, t, x, y, k)
+                }
+            },
             #[cfg(not(target_arch = "x86_64"))]
-            _ => unreachable!("only portable kernels are available"),
+            _ => unreachable!("no such kernels on this target"),
         }
     }
 }

@@ -31,11 +31,19 @@ pub struct Twiddles {
     fwd_fine: Vec<u32>,
     inv_coarse: Vec<u32>,
     inv_fine: Vec<u32>,
-    // Only the AVX2 kernels use Shoup's form.
-    #[cfg(target_arch = "x86_64")]
-    fwd_shoup: Vec<(u32, u32)>,
-    #[cfg(target_arch = "x86_64")]
-    inv_shoup: Vec<(u32, u32)>,
+    // Only the AVX2 and SIMD128 kernels use Shoup's form.
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        test
+    ))]
+    fwd_shoup: Vec<[u32; 2]>,
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        test
+    ))]
+    inv_shoup: Vec<[u32; 2]>,
 }
 
 impl Twiddles {
@@ -53,21 +61,33 @@ impl Twiddles {
             }
             t
         };
-        #[cfg(target_arch = "x86_64")]
-        let shoup = |mont: &[u32]| -> Vec<(u32, u32)> {
+        #[cfg(any(
+            target_arch = "x86_64",
+            all(target_arch = "wasm32", target_feature = "simd128"),
+            test
+        ))]
+        let shoup = |mont: &[u32]| -> Vec<[u32; 2]> {
             mont.iter()
                 .map(|&m| {
                     let w = f.reduce(m as u64); // plain value
-                    (w, (((w as u64) << 32) / f.p as u64) as u32)
+                    [w, (((w as u64) << 32) / f.p as u64) as u32]
                 })
                 .collect()
         };
         let fwd_coarse = table(omega, INDEX_BITS - SPLIT_BITS);
         let inv_coarse = table(omega_inv, INDEX_BITS - SPLIT_BITS);
         Twiddles {
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(any(
+                target_arch = "x86_64",
+                all(target_arch = "wasm32", target_feature = "simd128"),
+                test
+            ))]
             fwd_shoup: shoup(&fwd_coarse),
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(any(
+                target_arch = "x86_64",
+                all(target_arch = "wasm32", target_feature = "simd128"),
+                test
+            ))]
             inv_shoup: shoup(&inv_coarse),
             fwd_coarse,
             fwd_fine: table(omega, 0),
@@ -77,17 +97,40 @@ impl Twiddles {
     }
 
     /// The forward twiddle of block i in Shoup's form, if i is in the coarse table.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        test
+    ))]
     #[inline(always)]
     pub(super) fn fwd_shoup(&self, i: usize) -> Option<(u32, u32)> {
-        self.fwd_shoup.get(i).copied()
+        self.fwd_shoup.get(i).map(|&[w, q]| (w, q))
     }
 
     /// The inverse twiddle of block i in Shoup's form, if i is in the coarse table.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        test
+    ))]
     #[inline(always)]
     pub(super) fn inv_shoup(&self, i: usize) -> Option<(u32, u32)> {
-        self.inv_shoup.get(i).copied()
+        self.inv_shoup.get(i).map(|&[w, q]| (w, q))
+    }
+
+    /// The Shoup forms of the twiddles of blocks first..first + len (forward or inverse) as
+    /// w, w' pairs in one slice, if they are all in the coarse table.
+    #[cfg(any(all(target_arch = "wasm32", target_feature = "simd128"), test))]
+    #[inline(always)]
+    pub(super) fn shoup_run(&self, forward: bool, first: usize, len: usize) -> Option<&[u32]> {
+        let table = if forward {
+            &self.fwd_shoup
+        } else {
+            &self.inv_shoup
+        };
+        table
+            .get(first..first + len)
+            .map(<[[u32; 2]]>::as_flattened)
     }
 
     /// (forward coarse, forward fine, inverse coarse, inverse fine).
@@ -105,6 +148,15 @@ impl Twiddles {
     /// SPLIT and first, so all of them share one fine factor.
     #[inline(always)]
     pub(super) fn run(&self, f: Prime, forward: bool, first: usize, out: &mut [u32]) {
+        if let Some(w) = self.run_coarse(forward, first, out) {
+            out.iter_mut().for_each(|x| *x = f.mul(*x, w));
+        }
+    }
+
+    /// `run` without the last step: copies the coarse twiddles into `out` and returns the
+    /// fine factor they must still be multiplied by (None if it is one).
+    #[inline(always)]
+    pub(super) fn run_coarse(&self, forward: bool, first: usize, out: &mut [u32]) -> Option<u32> {
         let (coarse, fine) = if forward {
             (&self.fwd_coarse, &self.fwd_fine)
         } else {
@@ -113,10 +165,7 @@ impl Twiddles {
         let base = first % SPLIT;
         out.copy_from_slice(&coarse[base..base + out.len()]);
         let hi = first / SPLIT;
-        if hi != 0 {
-            let w = fine[hi];
-            out.iter_mut().for_each(|x| *x = f.mul(*x, w));
-        }
+        (hi != 0).then(|| fine[hi])
     }
 
     /// omega^bitrev24(i): the forward twiddle of block i.
