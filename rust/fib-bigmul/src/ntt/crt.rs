@@ -53,7 +53,6 @@ impl Garner {
 
     /// x = sum of v_j * weight_j for the first N primes, with the narrowest multiplications:
     /// weight_1 < 2^31 and weight_2 < 2^62 fit a u64, weight_3 < 2^93 takes two products.
-    #[cfg(any(target_pointer_width = "64", test))]
     #[inline(always)]
     fn value<const N: usize>(&self, v: &[u32; 4]) -> u128 {
         let low = v[0] as u64 + self.weight[1] as u64 * v[1] as u64; // < 2^31 + 2^62
