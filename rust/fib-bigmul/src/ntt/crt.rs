@@ -13,8 +13,6 @@ struct Garner {
     inv: [u32; 4],
     /// q0*...*q(j-1) for j = 1..n (exact; below 2^94).
     weight: [u128; 4],
-    /// The product of the n primes.
-    modulus: u128,
 }
 
 impl Garner {
@@ -23,12 +21,10 @@ impl Garner {
             prefix: [[0; 4]; 4],
             inv: [0; 4],
             weight: [1, 0, 0, 0],
-            modulus: 0,
         };
         for j in 1..n {
             g.weight[j] = g.weight[j - 1] * PRIMES[j - 1].p as u128;
         }
-        g.modulus = g.weight[n - 1] * PRIMES[n - 1].p as u128;
         for (i, &f) in PRIMES.iter().enumerate().take(n).skip(1) {
             let m = |x: u128| f.to_mont((x % f.p as u128) as u32);
             for j in 1..i {
@@ -53,6 +49,7 @@ impl Garner {
 
     /// x = sum of v_j * weight_j for the first N primes, with the narrowest multiplications:
     /// weight_1 < 2^31 and weight_2 < 2^62 fit a u64, weight_3 < 2^93 takes two products.
+    #[cfg(any(target_pointer_width = "64", test))]
     #[inline(always)]
     fn value<const N: usize>(&self, v: &[u32; 4]) -> u128 {
         let low = v[0] as u64 + self.weight[1] as u64 * v[1] as u64; // < 2^31 + 2^62
@@ -70,18 +67,6 @@ impl Garner {
 /// k) into `out`; coefficients past `out`'s length must be zero. r[1..] are overwritten with
 /// the mixed-radix digits.
 pub fn combine_into(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) {
-    let negative = combine::<false>(out, r, bits);
-    debug_assert!(!negative);
-}
-
-/// [`combine_into`] for coefficients of either sign, |x| < P/2: a residue x above P/2 stands
-/// for x - P. `out` receives the sum in two's complement over its length (which must hold it
-/// and its sign); returns whether it is negative.
-pub fn combine_signed_into(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) -> bool {
-    combine::<true>(out, r, bits)
-}
-
-fn combine<const SIGNED: bool>(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) -> bool {
     let g = Garner::new(r.len());
     // Coefficients that can be nonzero: those below the product's length.
     let n = ((out.len() as u64 * crate::LIMB_BITS as u64).div_ceil(bits as u64) as usize)
@@ -93,21 +78,13 @@ fn combine<const SIGNED: bool>(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32
     }
     #[cfg(target_pointer_width = "64")]
     match r.len() {
-        3 => carry::<3, SIGNED>(&g, out, r, n, bits),
-        _ => carry::<4, SIGNED>(&g, out, r, n, bits),
+        3 => carry::<3>(&g, out, r, n, bits),
+        _ => carry::<4>(&g, out, r, n, bits),
     }
     #[cfg(not(target_pointer_width = "64"))]
-    match (r.len(), SIGNED) {
-        (3, true) => carry::<3, true>(&g, out, r, n, bits),
-        (_, true) => carry::<4, true>(&g, out, r, n, bits),
-        (3, false) => {
-            carry32::<3>(&g, out, r, n, bits);
-            false
-        }
-        (_, false) => {
-            carry32::<4>(&g, out, r, n, bits);
-            false
-        }
+    match r.len() {
+        3 => carry32::<3>(&g, out, r, n, bits),
+        _ => carry32::<4>(&g, out, r, n, bits),
     }
 }
 
@@ -180,26 +157,17 @@ fn digits4_body(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut
     }
 }
 
-/// Adds up x_i * 2^(i*bits) (native u128 arithmetic on 64-bit targets): after each
-/// coefficient the running sum's low `bits` bits are final; they are appended to a bit buffer
-/// that is written out a limb at a time. SIGNED: the sum is kept in two's complement (a shift
-/// that copies the sign bit, which for the unsigned sums, below 2^125, is zero anyway);
-/// returns its sign once `out` is full. 32-bit targets use it for signed sums only (one per
-/// split product), `carry32` otherwise.
-fn carry<const N: usize, const SIGNED: bool>(
-    g: &Garner,
-    out: &mut [Limb],
-    r: &[&mut [u32]],
-    n: usize,
-    bits: u32,
-) -> bool {
+/// Adds up x_i * 2^(i*bits) (64-bit targets, where u128 arithmetic is native): after each
+/// coefficient the running sum's low `bits` bits are
+/// final; they are appended to a bit buffer that is written out a limb at a time.
+#[cfg(any(target_pointer_width = "64", test))]
+fn carry<const N: usize>(g: &Garner, out: &mut [Limb], r: &[&mut [u32]], n: usize, bits: u32) {
     let r: &[&mut [u32]; N] = r.try_into().expect("N residue vectors");
     let r: [&[u32]; N] = core::array::from_fn(|k| &r[k][..n]);
     let lb = crate::LIMB_BITS;
     let mask = (1u128 << bits) - 1;
-    // The running sum above the bits already emitted (|acc| < 2^125).
+    // The running sum above the bits already emitted (< 2^125).
     let mut acc: u128 = 0;
-    let half = g.modulus / 2;
     // Emitted bits not yet written: `cur_bits` < LIMB_BITS of them, so with one more chunk
     // (<= 56 bits) `cur` stays below 2^(32 + 56) or 2^(64 + 56).
     let mut cur: u128 = 0;
@@ -212,20 +180,14 @@ fn carry<const N: usize, const SIGNED: bool>(
             for (vk, rk) in v.iter_mut().zip(&r) {
                 *vk = rk[i];
             }
-            let x = g.value::<N>(&v);
-            acc = if SIGNED && x > half {
-                acc.wrapping_add(x.wrapping_sub(g.modulus))
-            } else {
-                acc.wrapping_add(x)
-            };
+            acc += g.value::<N>(&v);
             i += 1;
         } // past the last coefficient only its carry is left to drain
         let chunk = acc & mask;
         // acc >>= bits on two u64 halves: bits < 64 keeps every shift in range (a u128 shift
         // by a variable amount must also handle >= 64).
         let (lo, hi) = (acc as u64, (acc >> 64) as u64);
-        let top = ((hi as i64) >> bits) as u64;
-        acc = (top as u128) << 64 | ((lo >> bits) | (hi << 1 << (63 - bits))) as u128;
+        acc = ((hi >> bits) as u128) << 64 | ((lo >> bits) | (hi << 1 << (63 - bits))) as u128;
         if lb == 64 {
             // 64-bit limbs: a chunk (< 64 bits) completes at most one limb.
             let chunk = chunk as u64;
@@ -252,13 +214,7 @@ fn carry<const N: usize, const SIGNED: bool>(
             }
         }
     }
-    let negative = acc >> 127 != 0;
-    debug_assert!(SIGNED || cur == 0, "the product fits its limbs");
-    debug_assert!(
-        acc == if negative { u128::MAX } else { 0 },
-        "the sum fits its limbs"
-    );
-    negative
+    debug_assert!(acc == 0 && cur == 0, "the product fits its limbs");
 }
 
 /// `carry` for 32-bit limbs without u128 arithmetic, which 32-bit targets (wasm32) emulate
@@ -409,9 +365,9 @@ mod tests {
                     let mut r: Vec<&mut [u32]> = r.iter_mut().map(|v| v.as_mut_slice()).collect();
                     let mut want = vec![0 as Limb; words * 64 / crate::LIMB_BITS as usize];
                     match primes {
-                        3 => carry::<3, false>(&g, &mut want, &r, n, bits),
-                        _ => carry::<4, false>(&g, &mut want, &r, n, bits),
-                    };
+                        3 => carry::<3>(&g, &mut want, &r, n, bits),
+                        _ => carry::<4>(&g, &mut want, &r, n, bits),
+                    }
                     #[allow(clippy::unnecessary_cast)] // Limb is u32 on 32-bit targets
                     let want: Vec<u32> = want
                         .iter()

@@ -4,8 +4,9 @@
 //! With m = L * b at least as long as either operand, the cut into b-bit coefficients turns
 //! the product modulo 2^m - 1 into a cyclic convolution of length L (x^L = 2^m = 1) and the
 //! product modulo 2^m + 1 into a negacyclic one (x^L = -1); the transform computes the latter
-//! cyclically after weighting coefficient i by psi^i, psi a 2L-th root of unity, and its
-//! coefficients (which may be negative) come back as residues above P/2. Since
+//! cyclically after weighting coefficient i by psi^i, psi a 2L-th root of unity; its
+//! coefficients may be negative, so each gets a bias 2^s > |coefficient| before the CRT and
+//! the carried sum loses sum(2^(s + i b)) again (no signed carry needed). Since
 //! (2^m - 1)(2^m + 1) exceeds the product, the two results determine it (Chinese remainder
 //! theorem).
 //!
@@ -114,16 +115,16 @@ fn weight_body(f: Prime, x: &mut [u32], w: u32) {
     }
 }
 
-/// The residues of a*b (a^2 if `b` is None) modulo x^len - 1 (`negacyclic`: x^len + 1) for
-/// each prime, in `r` (primes * len values); frees `a` once loaded and `b` once loaded for the
-/// last prime.
+/// The residues of a*b (a^2 if `b` is None) modulo x^len - 1 (`negacyclic`: x^len + 1, each
+/// coefficient plus 2^bias_log) for each prime, in `r` (primes * len values); frees `a` once
+/// loaded and `b` once loaded for the last prime.
 fn residues(
     r: &mut [u32],
     plan: SplitPlan,
     a: Operand,
     mut b: Option<Operand>,
     kernels: Kernels,
-    negacyclic: bool,
+    negacyclic: Option<u32>,
 ) {
     let len = plan.len;
     let kernel = kernels.function();
@@ -143,7 +144,7 @@ fn residues(
     {
         // psi = omega^(2^24 / len): block len/2's twiddle (omega^bitrev24(len/2)).
         let (psi, psi_inv) = (t.fwd(*f, len / 2), t.inv(*f, len / 2));
-        if negacyclic {
+        if negacyclic.is_some() {
             weight(*f, x, psi);
         }
         let k = pointwise_scale(*f, len);
@@ -154,15 +155,19 @@ fn residues(
                 if i + 1 == plan.primes {
                     b = None; // loaded for the last time
                 }
-                if negacyclic {
+                if negacyclic.is_some() {
                     weight(*f, &mut scratch, psi);
                 }
                 kernel(*f, t, x, Some(&mut scratch), k);
             }
         }
-        if negacyclic {
+        if let Some(bias_log) = negacyclic {
             // The residues are plain values now; w^-i in Montgomery form keeps them plain.
             weight(*f, x, psi_inv);
+            let bias = f.reduce(f.pow(f.to_mont(2), bias_log as u64) as u64); // 2^s mod p
+            for v in x.iter_mut() {
+                *v = f.add(*v, bias);
+            }
         }
     }
 }
@@ -193,7 +198,7 @@ pub fn product(a: Operand, b: Option<Operand>, kernels: Option<Kernels>) -> Vec<
     let mut u = {
         let a_view = Operand::Borrowed(a.limbs());
         let b_view = b.as_ref().map(|b| Operand::Borrowed(b.limbs()));
-        residues(&mut r, plan, a_view, b_view, kernels, false);
+        residues(&mut r, plan, a_view, b_view, kernels, None);
         let mut u = vec![0; m + EXTRA];
         let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
         crt::combine_into(&mut u, &mut rs, plan.bits);
@@ -201,14 +206,17 @@ pub fn product(a: Operand, b: Option<Operand>, kernels: Option<Kernels>) -> Vec<
     };
     fold_minus(&mut u, m);
 
-    // Modulo 2^m + 1: negacyclic, signed coefficients; the operands go as soon as loaded.
+    // Modulo 2^m + 1: negacyclic, the coefficients biased into [0, P); the operands go as
+    // soon as loaded.
+    let bias_log = bias_log(plan, a_len, b_len);
     let v = {
-        residues(&mut r, plan, a, b, kernels, true);
+        residues(&mut r, plan, a, b, kernels, Some(bias_log));
         let mut v = vec![0; m + EXTRA];
         let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
-        let negative = crt::combine_signed_into(&mut v, &mut rs, plan.bits);
+        crt::combine_into(&mut v, &mut rs, plan.bits);
         drop(rs);
         drop(r);
+        let negative = remove_bias(&mut v, bias_log, plan);
         fold_plus(&mut v, m, negative);
         v
     };
@@ -238,6 +246,42 @@ pub fn product(a: Operand, b: Option<Operand>, kernels: Option<Kernels>) -> Vec<
     debug_assert!(u[total..].iter().all(|&l| l == 0), "the product fits");
     u.truncate(total);
     u
+}
+
+/// log2 of the bias of the negacyclic coefficients: above terms * 2^2b > |coefficient|, and
+/// 2^(s+1) <= P by the plan's bound, so biased coefficients are below P.
+fn bias_log(plan: SplitPlan, a_len: usize, b_len: usize) -> u32 {
+    let lb = LIMB_BITS as u64;
+    let bits = plan.bits as u64;
+    let terms = (a_len as u64 * lb)
+        .div_ceil(bits)
+        .min((b_len as u64 * lb).div_ceil(bits));
+    let log_terms = 64 - (terms.max(1) - 1).leading_zeros();
+    2 * plan.bits + log_terms
+}
+
+/// Subtracts sum(2^(s + i bits), i < len), the carried biases, from `x` (m + EXTRA limbs)
+/// in one pass; returns the sign of the result, left in two's complement.
+fn remove_bias(x: &mut [Limb], s: u32, plan: SplitPlan) -> bool {
+    let lb = LIMB_BITS as u64;
+    let bits = plan.bits as u64;
+    let mut next = s as u64; // position of the next bias bit
+    let end = s as u64 + plan.len as u64 * bits;
+    let mut borrow = false;
+    for (w, l) in x.iter_mut().enumerate() {
+        let top = (w as u64 + 1) * lb;
+        let mut c: Limb = 0;
+        while next < top && next < end {
+            c |= 1 << (next - w as u64 * lb);
+            next += bits;
+        }
+        let (d, b1) = l.overflowing_sub(c);
+        let (d, b2) = d.overflowing_sub(borrow as Limb);
+        *l = d;
+        borrow = b1 | b2;
+    }
+    debug_assert!(next >= end);
+    x[x.len() - 1] >> (LIMB_BITS - 1) != 0
 }
 
 /// `x` (m + EXTRA limbs, non-negative) reduced modulo 2^m - 1 into its low m limbs, in
