@@ -9,7 +9,7 @@
 use core::arch::x86_64::*;
 
 use super::field::Prime;
-use super::transform::{Twiddles, LEAF, SPLIT};
+use super::transform::{Twiddles, LEAF};
 
 /// The prime's constants broadcast to all lanes.
 #[derive(Clone, Copy)]
@@ -156,13 +156,10 @@ fn inverse_butterflies(v: Lanes, lo: &mut [u32], hi: &mut [u32], w: u32) {
 
 /// Twiddles of `N` consecutive blocks `first..first + N` (N divides SPLIT, first % N == 0).
 #[inline(always)]
-fn twiddle_run<const N: usize>(v: Lanes, coarse: &[u32], fine: &[u32], first: usize) -> [u32; N] {
+fn twiddle_run<const N: usize>(v: Lanes, t: &Twiddles, forward: bool, first: usize) -> [u32; N] {
     let mut out = [0u32; N];
-    let base = first % SPLIT;
-    out.copy_from_slice(&coarse[base..base + N]);
-    let hi = first / SPLIT;
-    if hi != 0 {
-        let w = splat(fine[hi]);
+    if let Some(w) = t.run_coarse(v.f, forward, first, &mut out) {
+        let w = splat(w);
         for c in out.chunks_exact_mut(8) {
             let r = mul(v, load(c), w);
             store(c, r);
@@ -312,13 +309,12 @@ fn leaf(v: Lanes, t: &Twiddles, x: &mut [u32], mut y: Option<&mut [u32]>, blk: u
     for buf in core::iter::once(&mut *x).chain(y.as_deref_mut()) {
         upper_forward(v, t, buf, blk);
     }
-    let (fc, ff, ic, iff) = t.tables();
-    let fw8 = twiddle_run::<8>(v, fc, ff, blk * 8);
-    let fw4 = twiddle_run::<16>(v, fc, ff, blk * 16);
-    let fw2 = twiddle_run::<32>(v, fc, ff, blk * 32);
-    let iw8 = twiddle_run::<8>(v, ic, iff, blk * 8);
-    let iw4 = twiddle_run::<16>(v, ic, iff, blk * 16);
-    let iw2 = twiddle_run::<32>(v, ic, iff, blk * 32);
+    let fw8 = twiddle_run::<8>(v, t, true, blk * 8);
+    let fw4 = twiddle_run::<16>(v, t, true, blk * 16);
+    let fw2 = twiddle_run::<32>(v, t, true, blk * 32);
+    let iw8 = twiddle_run::<8>(v, t, false, blk * 8);
+    let iw4 = twiddle_run::<16>(v, t, false, blk * 16);
+    let iw2 = twiddle_run::<32>(v, t, false, blk * 32);
     let kv = splat(k);
     for j in (0..8).step_by(2) {
         let ftw = pair_twiddles(&fw8, &fw4, &fw2, j);

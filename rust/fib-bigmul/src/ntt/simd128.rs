@@ -427,7 +427,7 @@ fn last2<const SHOUP: bool>(
 /// the coarse table every leaf needs 96 products, as many as a third of its butterflies.
 #[inline(always)]
 fn twiddle_run(v: Lanes, t: &Twiddles, forward: bool, first: usize, out: &mut [u32]) {
-    if let Some(w) = t.run_coarse(forward, first, out) {
+    if let Some(w) = t.run_coarse(v.f, forward, first, out) {
         let w = splat(w);
         for c in out.chunks_exact_mut(4) {
             store(c, mul(v, load(c), w));

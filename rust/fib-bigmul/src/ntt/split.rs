@@ -128,7 +128,7 @@ fn residues(
 ) {
     let len = plan.len;
     let kernel = kernels.function();
-    let tables = twiddles();
+    let tables = twiddles().take(plan.primes);
     load_all(r, len, a.limbs(), plan.bits);
     drop(a);
     let mut scratch = if b.is_some() {

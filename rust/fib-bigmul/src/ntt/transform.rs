@@ -12,8 +12,10 @@
 //! block is merged again while its data is still in cache.
 //!
 //! The twiddle table would be as large as the transform (omega^bitrev(i), i < L/2); it is
-//! stored as two 4096-entry halves instead, w_i = coarse[i mod 4096] * fine[i / 4096], which
-//! costs one multiplication per block only in the levels whose blocks are small.
+//! stored as a 4096-entry coarse table instead, w_i = coarse[i mod 4096] * fine(i / 4096),
+//! which costs one multiplication per block only in the levels whose blocks are small. The fine
+//! factor itself is the product of two 64-entry tables (one more multiplication per run of
+//! blocks): 2 x 256 entries instead of 2 x 4096 keep 120 KiB less per process.
 
 use super::field::Prime;
 
@@ -22,15 +24,29 @@ pub const LOG_MAX_LEN: u32 = 25;
 const SPLIT_BITS: u32 = 12;
 pub(super) const SPLIT: usize = 1 << SPLIT_BITS;
 const INDEX_BITS: u32 = LOG_MAX_LEN - 1; // block indices are < 2^24
+/// The fine factor's index (i / SPLIT, 12 bits) in two 6-bit halves.
+const FINE_BITS: u32 = (INDEX_BITS - SPLIT_BITS) / 2;
+
+/// How many coarse twiddles also get Shoup's form. The AVX2 kernels use it for the blocks of the
+/// recursive levels (above 64 values), whose indices stay below 1024 up to transforms of 2^16:
+/// those of F(10^7)'s product. Larger transforms fall back to Montgomery products in their
+/// deepest recursive level, and the process keeps 192 KiB less (counted against the peak
+/// memory of the first large product). The SIMD128 leaves read the whole table.
+const SHOUP_LEN: usize = if cfg!(target_arch = "wasm32") {
+    SPLIT
+} else {
+    1024
+};
 
 /// Twiddles of one prime (Montgomery form), forward and inverse, in coarse/fine halves; the
 /// coarse ones also in Shoup's form (plain w and floor(w 2^32 / p)), which needs one
 /// multiplication less per product when the twiddle is the same for a whole block.
 pub struct Twiddles {
     fwd_coarse: Vec<u32>,
-    fwd_fine: Vec<u32>,
+    /// The fine factors, omega^bitrev12(h) for h = h1 * 64 + h0, as [h0] and [h1] tables.
+    fwd_fine: [Vec<u32>; 2],
     inv_coarse: Vec<u32>,
-    inv_fine: Vec<u32>,
+    inv_fine: [Vec<u32>; 2],
     // Only the AVX2 and SIMD128 kernels use Shoup's form.
     #[cfg(any(
         target_arch = "x86_64",
@@ -50,17 +66,20 @@ impl Twiddles {
     pub fn new(f: Prime) -> Twiddles {
         let omega = primitive_root_of_two_power(f, LOG_MAX_LEN);
         let omega_inv = f.inv(omega);
-        // table[j] = root^(bitrev12(j) << shift): successive powers, then placed by bitrev.
-        let table = |root: u32, shift: u32| -> Vec<u32> {
+        // table[j] = root^(bitrev(j) << shift) (bits-bit reversal): successive powers, then
+        // placed by bitrev.
+        let table = |root: u32, shift: u32, bits: u32| -> Vec<u32> {
             let step = f.pow(root, 1 << shift);
-            let mut t = vec![0u32; SPLIT];
+            let mut t = vec![0u32; 1 << bits];
             let mut w = f.one;
-            for e in 0..SPLIT {
-                t[(e as u32).reverse_bits() as usize >> (32 - SPLIT_BITS)] = w;
+            for e in 0..1u32 << bits {
+                t[e.reverse_bits() as usize >> (32 - bits)] = w;
                 w = f.mul(w, step);
             }
             t
         };
+        // bitrev12(h1 * 64 + h0) = bitrev6(h0) * 64 + bitrev6(h1).
+        let fine = |root: u32| [table(root, FINE_BITS, FINE_BITS), table(root, 0, FINE_BITS)];
         #[cfg(any(
             target_arch = "x86_64",
             all(target_arch = "wasm32", target_feature = "simd128"),
@@ -74,25 +93,25 @@ impl Twiddles {
                 })
                 .collect()
         };
-        let fwd_coarse = table(omega, INDEX_BITS - SPLIT_BITS);
-        let inv_coarse = table(omega_inv, INDEX_BITS - SPLIT_BITS);
+        let fwd_coarse = table(omega, INDEX_BITS - SPLIT_BITS, SPLIT_BITS);
+        let inv_coarse = table(omega_inv, INDEX_BITS - SPLIT_BITS, SPLIT_BITS);
         Twiddles {
             #[cfg(any(
                 target_arch = "x86_64",
                 all(target_arch = "wasm32", target_feature = "simd128"),
                 test
             ))]
-            fwd_shoup: shoup(&fwd_coarse),
+            fwd_shoup: shoup(&fwd_coarse[..SHOUP_LEN]),
             #[cfg(any(
                 target_arch = "x86_64",
                 all(target_arch = "wasm32", target_feature = "simd128"),
                 test
             ))]
-            inv_shoup: shoup(&inv_coarse),
+            inv_shoup: shoup(&inv_coarse[..SHOUP_LEN]),
             fwd_coarse,
-            fwd_fine: table(omega, 0),
+            fwd_fine: fine(omega),
             inv_coarse,
-            inv_fine: table(omega_inv, 0),
+            inv_fine: fine(omega_inv),
         }
     }
 
@@ -133,22 +152,22 @@ impl Twiddles {
             .map(<[[u32; 2]]>::as_flattened)
     }
 
-    /// (forward coarse, forward fine, inverse coarse, inverse fine).
-    #[cfg(target_arch = "x86_64")]
-    pub(super) fn tables(&self) -> (&[u32], &[u32], &[u32], &[u32]) {
-        (
-            &self.fwd_coarse,
-            &self.fwd_fine,
-            &self.inv_coarse,
-            &self.inv_fine,
-        )
+    /// omega^(+-bitrev12(h)): the fine factor of blocks h * SPLIT .. (h + 1) * SPLIT.
+    #[inline(always)]
+    fn fine(&self, f: Prime, forward: bool, h: usize) -> u32 {
+        let [lo, hi] = if forward {
+            &self.fwd_fine
+        } else {
+            &self.inv_fine
+        };
+        f.mul(lo[h & ((1 << FINE_BITS) - 1)], hi[h >> FINE_BITS])
     }
 
     /// The twiddles of blocks first..first + out.len() (forward or inverse); out.len() divides
     /// SPLIT and first, so all of them share one fine factor.
     #[inline(always)]
     pub(super) fn run(&self, f: Prime, forward: bool, first: usize, out: &mut [u32]) {
-        if let Some(w) = self.run_coarse(forward, first, out) {
+        if let Some(w) = self.run_coarse(f, forward, first, out) {
             out.iter_mut().for_each(|x| *x = f.mul(*x, w));
         }
     }
@@ -156,16 +175,22 @@ impl Twiddles {
     /// `run` without the last step: copies the coarse twiddles into `out` and returns the
     /// fine factor they must still be multiplied by (None if it is one).
     #[inline(always)]
-    pub(super) fn run_coarse(&self, forward: bool, first: usize, out: &mut [u32]) -> Option<u32> {
-        let (coarse, fine) = if forward {
-            (&self.fwd_coarse, &self.fwd_fine)
+    pub(super) fn run_coarse(
+        &self,
+        f: Prime,
+        forward: bool,
+        first: usize,
+        out: &mut [u32],
+    ) -> Option<u32> {
+        let coarse = if forward {
+            &self.fwd_coarse
         } else {
-            (&self.inv_coarse, &self.inv_fine)
+            &self.inv_coarse
         };
         let base = first % SPLIT;
         out.copy_from_slice(&coarse[base..base + out.len()]);
         let hi = first / SPLIT;
-        (hi != 0).then(|| fine[hi])
+        (hi != 0).then(|| self.fine(f, forward, hi))
     }
 
     /// omega^bitrev24(i): the forward twiddle of block i.
@@ -174,7 +199,7 @@ impl Twiddles {
         if i < SPLIT {
             self.fwd_coarse[i]
         } else {
-            f.mul(self.fwd_coarse[i % SPLIT], self.fwd_fine[i / SPLIT])
+            f.mul(self.fwd_coarse[i % SPLIT], self.fine(f, true, i / SPLIT))
         }
     }
 
@@ -184,7 +209,7 @@ impl Twiddles {
         if i < SPLIT {
             self.inv_coarse[i]
         } else {
-            f.mul(self.inv_coarse[i % SPLIT], self.inv_fine[i / SPLIT])
+            f.mul(self.inv_coarse[i % SPLIT], self.fine(f, false, i / SPLIT))
         }
     }
 }
