@@ -270,30 +270,29 @@ pub fn mul_with(a: &[Limb], b: &[Limb], algorithm: Algorithm) -> Vec<Limb> {
 fn mul_karatsuba_unbalanced(r: &mut [Limb], a: &[Limb], b: &[Limb]) {
     let n = b.len();
     let t = THRESHOLDS.mul_karatsuba;
-    if a.len() == n {
-        // Balanced (the doubling's last step): straight into r.
-        return with_scratch(karatsuba::scratch_len(n), |scratch| {
-            karatsuba::mul_karatsuba(r, a, b, scratch, t)
-        });
-    }
-    let mut scratch = vec![0; karatsuba::scratch_len(n)];
-    let mut piece = vec![0; 2 * n];
-    let mut padded = vec![0; n];
-    r.fill(0);
-    for (i, chunk) in a.chunks(n).enumerate() {
-        let x: &[Limb] = if chunk.len() == n {
-            chunk
-        } else {
-            padded[..chunk.len()].copy_from_slice(chunk);
-            padded[chunk.len()..].fill(0);
-            &padded
-        };
-        karatsuba::mul_karatsuba(&mut piece, x, b, &mut scratch, t);
-        let end = (i * n + 2 * n).min(r.len());
-        let c = limbs::add_assign_slice(&mut r[i * n..], &piece[..end - i * n]);
-        debug_assert_eq!(c, 0);
-        debug_assert!(piece[end - i * n..].iter().all(|&l| l == 0));
-    }
+    with_scratch(karatsuba::scratch_len(n), |scratch| {
+        if a.len() == n {
+            // Balanced (the doubling's last step): straight into r.
+            return karatsuba::mul_karatsuba(r, a, b, scratch, t);
+        }
+        let mut piece = vec![0; 2 * n];
+        let mut padded = vec![0; n];
+        r.fill(0);
+        for (i, chunk) in a.chunks(n).enumerate() {
+            let x: &[Limb] = if chunk.len() == n {
+                chunk
+            } else {
+                padded[..chunk.len()].copy_from_slice(chunk);
+                padded[chunk.len()..].fill(0);
+                &padded
+            };
+            karatsuba::mul_karatsuba(&mut piece, x, b, scratch, t);
+            let end = (i * n + 2 * n).min(r.len());
+            let c = limbs::add_assign_slice(&mut r[i * n..], &piece[..end - i * n]);
+            debug_assert_eq!(c, 0);
+            debug_assert!(piece[end - i * n..].iter().all(|&l| l == 0));
+        }
+    })
 }
 
 /// Every transform kernel set, for tests and the fuzz target: `Algorithm::Ntt` only ever
