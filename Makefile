@@ -3,14 +3,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CHECKS := checks
-# The Pyodide runtimes the project serves: the pyodide-<version> aliases in web/package.json.
-RUNTIMES = $(shell python3 $(CHECKS)/pyodide_runtimes.py versions)
+# The Pyodide runtimes (the pyodide-<version> aliases in web/package.json) are listed by the
+# recipes, after setup: nothing is computed with python3 before setup has installed it.
+RUNTIMES = $$(python3 $(CHECKS)/pyodide_runtimes.py versions)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SCENARIO ?= readme
 
 .PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 \
 	test-rust fuzz test-python test-pyodide reproducible test-web test-browser check-flake \
-	benchmark benchmark-smoke webapp load check clean
+	benchmark benchmark-smoke webapp load check fresh-check clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.%-]+:.*## / {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,7 +25,8 @@ lock: ## Re-resolve the Python locks (host venv and each Pyodide runtime's test 
 	@$(CHECKS)/setup.sh pyodide-deps
 	@python3 $(CHECKS)/flake_check.py wheels-nix --write
 
-wheels: wheel-python wheel-host $(addprefix wheel-pyodide-,$(RUNTIMES)) ## Build every wheel into dist/
+wheels: ## Build every wheel into dist/
+	@$(CHECKS)/wheels.sh
 	@ls -l dist/*.whl
 
 wheel-host: ## The fib_pyrs manylinux wheel (release) into dist/, tag checked with auditwheel
@@ -84,8 +87,11 @@ load: wheels ## wrk against the page and a wheel on loopback (bounded), requests
 	@$(CHECKS)/setup.sh load
 	@$(CHECKS)/load.sh
 
-check: ## Everything CI runs: lints, tests native/Pyodide/web/browser, reproducibility, flake, benchmark smoke
+check: ## The test command: lints, tests native/Pyodide/web/browser, reproducibility, flake, benchmark smoke
 	@$(CHECKS)/check.sh
+
+fresh-check: ## What CI runs: the README's commands in a brand-new minimal Debian 12 root (SCENARIO=check-first|webapp-first)
+	@$(CHECKS)/fresh-check.sh --scenario $(SCENARIO)
 
 clean: ## Remove build outputs (dist/, out/); the cache in ~/.cache/py-rust-fib stays
 	rm -rf dist out

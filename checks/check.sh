@@ -3,21 +3,20 @@
 source "$(dirname "$0")/lib.sh"
 export PRF_TIMINGS=${PRF_TIMINGS:-$(mktemp)}
 C="$ROOT/checks"
+# The table is printed and kept in out/check/ (fresh-check.sh reports it).
 summary() {
-  echo
-  echo "stage timings:"
-  awk -F'\t' '{ printf "  %-30s %5ss  %s\n", $1, $2, ($3 == 0 ? "ok" : "FAILED") }' "$PRF_TIMINGS"
+  local out=${PRF_OUT:-$ROOT/out}/check
+  mkdir -p "$out" 2>/dev/null || out=$(mktemp -d)
+  awk -F'\t' '{ printf "  %-30s %5ss  %s\n", $1, $2, ($3 == 0 ? "ok" : "FAILED") }' "$PRF_TIMINGS" \
+    >"$out/stage-timings.txt"
+  printf '\nstage timings:\n' && cat "$out/stage-timings.txt"
 }
 trap summary EXIT
 
 stage "setup" "$C/setup.sh" all
 stage "rust" "$C/rust.sh"
 stage "fuzz" "$C/fuzz.sh"
-stage "wheel python" "$C/wheel-python.sh"
-stage "wheel host" "$C/wheel-host.sh"
-for v in $(pyodide_runtimes); do
-  stage "wheel pyodide $v" "$C/wheel-emscripten.sh" "$v"
-done
+stage "wheels" "$C/wheels.sh"
 stage "pytest native" "$C/test-python.sh"
 for v in $(pyodide_runtimes); do
   stage "pytest in pyodide $v" "$C/test-pyodide.sh" "$v"

@@ -7,11 +7,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export PRF_DIST="$work/dist" CARGO_TARGET_DIR="$work/target"
 
-bash "$ROOT/checks/wheel-python.sh" >/dev/null
-bash "$ROOT/checks/wheel-host.sh"
-for v in $(pyodide_runtimes); do
-  bash "$ROOT/checks/wheel-emscripten.sh" "$v"
-done
+bash "$ROOT/checks/wheels.sh"
 
 "$PY" - "$DIST" "$PRF_DIST" <<'PY'
 import hashlib, sys

@@ -15,6 +15,11 @@ setup_python() {
   command -v python3 >/dev/null || apt_need python3
   # Debian's python3 has no venv/ensurepip unless python3-venv is installed.
   python3 -c 'import ensurepip, venv' 2>/dev/null || apt_need python3-venv
+  # `cargo test` links fib-pyrs's unit tests against libpython; Debian ships the library's link
+  # name (libpython3.X.so) only in python3-dev.
+  python3 -c 'import os, sys, sysconfig as s
+sys.exit(not os.path.exists(os.path.join(s.get_config_var("LIBDIR"), s.get_config_var("LDLIBRARY"))))' ||
+    apt_need python3-dev
   local key venv
   key=$(sha256sum <"$ROOT/python/requirements.lock" | cut -c1-16)
   venv="$PRF_CACHE/venv-$key"
