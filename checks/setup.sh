@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the other checks need on a Debian 12 machine, idempotently (a second run takes
-# seconds). Usage: checks/setup.sh [rust|python|node|pyodide-deps|emscripten|browser|nix|load|all]...
+# seconds). Usage: checks/setup.sh [rust|python|node|pyodide-deps|emscripten|browser|nix|host-wheels|load|all]...
 source "$(dirname "$0")/lib.sh"
 
 setup_rust() {
@@ -80,8 +80,34 @@ setup_emscripten() {
   compgen -v PRF_EMCC_ >/dev/null || command -v "${EMCC:-emcc}" >/dev/null || die "emcc not found"
 }
 
+# The wheels python/requirements.lock installs on x86_64 Linux CPython 3.11, as files: the flake
+# fetches exactly these (flake.nix hostWheels), and checks/flake.sh compares that table with them.
+setup_host_wheels() {
+  [ "$PROVIDED" = 1 ] && return 0
+  setup_python
+  use_python
+  local dir platforms=() m
+  dir="$PRF_CACHE/host-wheels/$(sha256sum <"$ROOT/python/requirements.lock" | cut -c1-16)"
+  [ -e "$dir/.complete" ] && return 0
+  log "downloading the wheels of python/requirements.lock for the flake (x86_64 Linux, CPython 3.11)"
+  # pip takes --platform literally: every manylinux level glibc 2.36 (Debian 12) accepts, newest
+  # first, as pip on the host orders them.
+  for m in $(seq 36 -1 5); do
+    platforms+=(--platform "manylinux_2_${m}_x86_64")
+    case $m in 17) platforms+=(--platform manylinux2014_x86_64) ;; 12) platforms+=(--platform manylinux2010_x86_64) ;; 5) platforms+=(--platform manylinux1_x86_64) ;; esac
+  done
+  rm -rf "$dir" && mkdir -p "$dir"
+  "$PY" -m pip download -q --disable-pip-version-check --require-hashes --no-deps \
+    --only-binary=:all: "${platforms[@]}" --python-version 3.11 --implementation cp \
+    --abi cp311 --abi abi3 --abi none -d "$dir" -r "$ROOT/python/requirements.lock"
+  touch "$dir/.complete"
+}
+
 setup_browser() { [ "$PROVIDED" = 1 ] || apt_need chromium fonts-liberation; }
-setup_nix() { [ "$PROVIDED" = 1 ] || apt_need nix-bin; }
+setup_nix() {
+  [ "$PROVIDED" = 1 ] || apt_need nix-bin
+  setup_host_wheels
+}
 setup_load() { [ "$PROVIDED" = 1 ] || apt_need wrk; }
 
 [ $# -gt 0 ] || set -- all
@@ -94,6 +120,7 @@ for component in "$@"; do
     emscripten) setup_emscripten ;;
     browser) setup_browser ;;
     nix) setup_nix ;;
+    host-wheels) setup_host_wheels ;;
     load) setup_load ;;
     all) setup_rust; setup_python; setup_node; setup_pyodide_deps; setup_emscripten; setup_browser; setup_nix ;;
     *) die "unknown component $component" ;;
