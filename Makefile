@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 \
-	test-rust fuzz test-python test-pyodide reproducible test-web test-browser check-flake \
+	test-rust fuzz test-python test-pyodide reproducible test-web test-browser check-flake eval-flake \
 	benchmark benchmark-smoke webapp load check clean
 
 help: ## Show this help
@@ -70,6 +70,10 @@ test-browser: wheels ## Real uvicorn + headless Chromium run the page in both ru
 check-flake: ## Parse flake.nix, check flake.lock and the Pyodide hashes against npm's files
 	@$(CHECKS)/setup.sh node nix pyodide-deps
 	@$(CHECKS)/flake.sh
+
+eval-flake: ## Evaluate every flake output to a derivation offline (stand-ins for nixpkgs, rust-overlay)
+	@$(CHECKS)/setup.sh nix
+	@$(CHECKS)/flake-eval.sh
 
 benchmark: wheels ## The main job: Python vs Rust, native and in Pyodide; table, JSON and plot
 	@$(CHECKS)/benchmark.sh $(ARGS)

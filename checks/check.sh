@@ -26,4 +26,5 @@ stage "web server tests" "$C/test-web.sh"
 stage "browser test" "$C/test-browser.sh"
 stage "benchmark smoke" "$C/benchmark.sh" --smoke
 stage "flake" "$C/flake.sh"
+stage "flake evaluation" "$C/flake-eval.sh"
 stage "reproducible wheels" "$C/reproducible.sh"
