@@ -7,9 +7,9 @@
 #
 # What it proves: flake.nix has no misspelt package or function, no argument the real builders
 # would refuse, no Rust target or component rust-overlay lacks, no path that does not exist, no
-# import from derivation, and every output is of the kind `nix flake check` expects. What it
-# cannot prove: that nixpkgs at the locked revision still has these packages and arguments, and
-# that the derivations build. A self-test shows each kind of defect above makes it fail.
+# import from derivation (a stand-in derivation cannot be realised during evaluation), and every
+# output is of the kind `nix flake check` expects. What it cannot prove: that nixpkgs at the
+# locked revision still has these packages and arguments, and that the derivations build. A self-test shows each kind of defect above makes it fail.
 # Prints one line per output and "flake-eval: N passed, N failed".
 source "$(dirname "$0")/lib.sh"
 
@@ -117,6 +117,7 @@ a wrong Rust component|Unknown component `rust-sources`|extensions = [ "rust-src
 a bad path|Cargo.lok|lockFile = ./rust/Cargo.lock;|lockFile = ./rust/Cargo.lok;
 a bad path read during evaluation|package-lock.jsn': No such file or directory|./web/package-lock.json|./web/package-lock.jsn
 a bad path in a file set|is a path that does not exist|./flake.lock|./flake.lok
+an import from derivation (std's lock read from rust-src)|rust-src-1.96.0.drv' is not valid|lockFile = stdCargoLock; }|lockFile = "${rustBin.rust-src}/lib/rustlib/src/rust/library/Cargo.lock"; }
 an npm package the flake does not fetch|has no resolved source|modulePath != "" && !|modulePath != "node_modules/pyodide-0.21.3" && modulePath != "" && !
 EOF
 fi
