@@ -10,6 +10,7 @@ PORT ?= 8000
 
 .PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 \
 	test-rust fuzz test-python test-pyodide reproducible test-web test-browser check-flake eval-flake \
+	store-layout \
 	benchmark benchmark-smoke webapp load check clean
 
 help: ## Show this help
@@ -20,7 +21,7 @@ setup: ## Install every tool the project needs (Debian packages, Python venv, np
 
 lock: ## Re-resolve the Python locks (host venv and each Pyodide runtime's test deps) with hashes
 	@$(CHECKS)/lock.sh
-	@$(CHECKS)/setup.sh pyodide-deps
+	@$(CHECKS)/setup.sh pyodide-deps host-wheels
 	@python3 $(CHECKS)/flake_check.py wheels-nix --write
 
 wheels: wheel-python wheel-host $(addprefix wheel-pyodide-,$(RUNTIMES)) ## Build every wheel into dist/
@@ -67,9 +68,13 @@ test-browser: wheels ## Real uvicorn + headless Chromium run the page in both ru
 	@$(CHECKS)/setup.sh browser
 	@$(CHECKS)/test-browser.sh
 
-check-flake: ## Parse flake.nix, check flake.lock and the Pyodide hashes against npm's files
+check-flake: ## Parse flake.nix; check flake.lock and its pins against the locks, npm's files and the venv
 	@$(CHECKS)/setup.sh node nix pyodide-deps
 	@$(CHECKS)/flake.sh
+
+store-layout: wheels ## Run the flake's apps' scripts from a read-only store-like tree (no Nix needed)
+	@$(CHECKS)/setup.sh node
+	@$(CHECKS)/store-layout.sh
 
 eval-flake: ## Evaluate every flake output to a derivation offline (stand-ins for nixpkgs, rust-overlay)
 	@$(CHECKS)/setup.sh nix
