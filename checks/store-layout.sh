@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the flake's two apps, `nix run .#webapp` and `nix run .#benchmark`, the way they run from
 # the Nix store, without Nix: the same checks/ scripts with PRF_PROVIDED_TOOLS=1 and the
-# environment flake.nix's mkApp gives them, in a tree shaped like the store paths the flake builds:
+# environment flake.nix's mkApp gives them, in a tree shaped like the store paths the flake builds
+# (and checks.flake's script as runScript runs it: a writable copy of its sources, the npm
+# packages and the Pyodide test wheels read through the store's symlinks):
 #
 #   store/<h>-source                      the source (the flake's `src`), read-only
 #   store/<h>-wheel-<kind>/<wheel>         one package per wheel build (copies of dist/)
@@ -13,6 +15,9 @@
 #   store/<h>-py-rust-fib-site/{static,dist,node_modules}
 #                                          symlinks to source/web/static, the wheels and the
 #                                          runtimes (packages.site): FIB_WEB_*
+#   store/<h>-<wheel file>                  each Pyodide test wheel (a fetchPypi output), and
+#   store/<h>-pyodide-test-wheels/py<X.Y>   symlinks to per-Python directories of symlinks to
+#                                          them: PRF_PYODIDE_WHEELS
 #
 # The store is bind-mounted read-only in a private mount namespace (so not even root writes to
 # it) and HOME is a path under it that cannot be created, as in a Nix build. Then:
@@ -21,9 +26,12 @@
 #     byte for byte; the manifest must list every runtime as ready, with the right sha256
 #   - benchmark: checks/benchmark.sh --smoke (its unit tests, then every implementation at tiny
 #     n, natively and in every runtime, and their agreement)
-# Needs the wheels in dist/ (make wheels), web/node_modules and the Python venv (make setup).
+#   - checks.flake: checks/flake.sh (its self-test left out: the flake stage of make check runs it)
+# Needs the wheels in dist/ (make wheels), web/node_modules, the Pyodide test wheels and the
+# Python venv (make setup).
 source "$(dirname "$0")/lib.sh"
 use_python
+use_rust # the provided tools come from PATH: Debian's rustc first (rustup's proxies need HOME)
 
 shopt -s nullglob
 wheels=("$DIST"/*.whl)
@@ -81,6 +89,20 @@ for version in $(pyodide_runtimes); do
   ln -s "$node_modules/pyodide-$version" "$pyodide/pyodide-$version"
 done
 
+# the Pyodide test wheels: one store file per wheel, linkFarms of them per Python, one of those
+test_wheels=$(path pyodide-test-wheels)
+mkdir -p "$test_wheels"
+for dir in "${PRF_PYODIDE_WHEELS:-$PRF_CACHE/pyodide-wheels}"/py*; do
+  farm=$(path "pyodide-test-wheels-$(basename "$dir")")
+  mkdir -p "$farm"
+  for wheel in "$dir"/*.whl; do
+    cp "$wheel" "$(path "$(basename "$wheel")")"
+    ln -s "$(path "$(basename "$wheel")")" "$farm/$(basename "$wheel")"
+  done
+  ln -s "$farm" "$test_wheels/$(basename "$dir")"
+done
+[ -n "$(ls "$test_wheels")" ] || die "no Pyodide test wheels: run checks/setup.sh pyodide-deps"
+
 site=$(path py-rust-fib-site)
 mkdir -p "$site"
 ln -s "$src/web/static" "$site/static"
@@ -90,6 +112,12 @@ chmod -R a-w "$store"
 
 work="$tmp/work" # the user's current directory (./out goes there) and the writable cache
 mkdir -p "$work/cache"
+# checks.flake's build directory: a writable copy of its file set (flake.nix's `source`)
+build="$tmp/build"
+mkdir -p "$build/source/rust" "$build/source/web"
+cp -r "$ROOT/flake.nix" "$ROOT/flake.lock" "$src/checks" "$src/python" "$build/source/"
+cp "$src/rust/Cargo.lock" "$build/source/rust/"
+cp "$src/web/package.json" "$src/web/package-lock.json" "$build/source/web/"
 
 # The apps' environment (flake.nix: mkApp's runtimeEnv and baseEnv), the tools from PATH.
 app_env=(
@@ -131,9 +159,15 @@ echo "ok   webapp: served the page, every wheel and every runtime file from the 
 
 "${APP_ENV[@]}" bash "$SRC/checks/benchmark.sh" --smoke
 echo "ok   benchmark --smoke from the store"
+
+cd "$BUILD/source"
+"${APP_ENV[@]}" HOME="$BUILD" PRF_CACHE="$BUILD/cache" PRF_PYODIDE_WHEELS="$TEST_WHEELS" \
+  PRF_FLAKE_SELF_TEST=0 bash checks/flake.sh
+echo "ok   checks.flake's script with the store's npm packages and test wheels"
 SH
 
-export STORE="$store" WORK="$work" SRC="$src" SITE="$site" PORT="$port" PY="$PY"
+export STORE="$store" WORK="$work" SRC="$src" SITE="$site" PORT="$port" PY="$PY" BUILD="$build"
+export TEST_WHEELS="$test_wheels"
 export APP_HOME="$store/homeless-shelter"
 stage "apps in a store-like layout" unshare --mount --propagation private \
   bash -c 'APP_ENV=("$@"); source "$0"' "$tmp/inside.sh" "${app_env[@]}"
