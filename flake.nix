@@ -396,7 +396,10 @@
             dontUnpack = true;
             dontConfigure = true;
             dontBuild = true;
+            # the wheels' binaries as pip installs them: no stripping, no RPATH shrinking (their
+            # bundled libraries are found through $ORIGIN); autoPatchelf only adds what is missing
             dontStrip = true;
+            dontPatchELF = true;
             nativeBuildInputs = [ pkgs.autoPatchelfHook ];
             buildInputs = lib.unique (
               map (attr: lib.getAttrFromPath (lib.splitString "." attr) pkgs) (
