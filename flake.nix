@@ -420,7 +420,7 @@
           # --- npm: the packages of web/package-lock.json, each a fixed-output fetch verified by
           # the lock's own integrity hash. The lock records no download locations (npm resolves
           # them from its registry setting), so npm itself fetches each package by name and
-          # version; importNpmLock then installs them offline as `npm ci` would.
+          # version; importNpmLock then installs them offline from those files.
           npmPackage = lib.importJSON ./web/package.json;
           npmLock = lib.importJSON ./web/package-lock.json;
           fetchNpmPackage =
