@@ -188,43 +188,62 @@ let
         assert checkInputs "mkShell: packages" packages;
         mkDerivation "stdenv" (args // { inherit name; });
 
-      # pkgs/build-support/fetchurl/default.nix
+      # pkgs/build-support/fetchurl/default.nix (closed: "No ellipsis"; one hash at most)
       fetchurl =
         {
-          url ? "",
-          urls ? [ ],
           curlOpts ? "",
           curlOptsList ? [ ],
-          netrcPhase ? null,
+          derivationArgs ? { },
+          downloadToTemp ? false,
+          executable ? false,
+          hash ? "",
+          meta ? { },
+          name ? null,
+          nativeBuildInputs ? [ ],
           netrcImpureEnvVars ? [ ],
-          name ? "",
-          pname ? "",
-          version ? "",
+          netrcPhase ? null,
           outputHash ? "",
           outputHashAlgo ? "",
-          hash ? "",
-          md5 ? "",
+          passthru ? { },
+          pname ? null,
+          postFetch ? "",
+          preferLocalBuild ? true,
+          recursiveHash ? false,
           sha1 ? "",
           sha256 ? "",
           sha512 ? "",
-          recursiveHash ? false,
-          postFetch ? "",
-          downloadToTemp ? false,
-          executable ? false,
           showURLs ? false,
-          meta ? { },
-          passthru ? { },
-          preferLocalBuild ? true,
-          nativeBuildInputs ? [ ],
+          url ? "",
+          urls ? [ ],
+          version ? null,
         }@args:
-        assert (urls == [ ]) != (url == "") || throw "fetchurl: give exactly one of url and urls";
-        assert
-          (hash != "" || sha256 != "" || sha512 != "" || outputHash != "")
-          || throw "fetchurl: no hash for ${url}";
         let
-          firstUrl = if url != "" then url else builtins.head urls;
+          hashes = builtins.filter (h: h != "") [
+            hash
+            outputHash
+            sha1
+            sha256
+            sha512
+          ];
+          firstUrl =
+            if urls != [ ] && url == "" then
+              builtins.head urls
+            else if urls == [ ] && url != "" then
+              url
+            else
+              throw "fetchurl requires either `url` or `urls` to be set";
         in
-        mkDrv (if name != "" then name else baseNameOf firstUrl) args { outputHash = hash; };
+        assert builtins.length hashes <= 1 || throw "multiple hashes passed to fetchurl: ${firstUrl}";
+        # (the real one falls back to a fake hash that fails at build time; here it fails now)
+        assert hashes != [ ] || throw "fetchurl: no hash for ${firstUrl}";
+        mkDrv (
+          if pname != null && version != null then
+            "${pname}-${version}"
+          else if name != null then
+            name
+          else
+            baseNameOf firstUrl
+        ) args { outputHash = builtins.head hashes; };
 
       # pkgs/build-support/fetchpypi/default.nix: the wheel URL is computed from exactly these
       # (computeWheelUrl's closed pattern; sdists take `extension` instead)
