@@ -464,7 +464,7 @@ def check_host_wheels(pins: dict, wheels_dir: Path | None) -> list[str]:
         parts = file.removesuffix(".whl").split("-")
         if len(parts) != 5:
             continue
-        python, abi, platform = parts[2:]
+        python, _, platform = parts[2:]
         if not any(HOST_PYTHON_TAGS.fullmatch(t) for t in python.split(".")) or not any(
             HOST_PLATFORM.fullmatch(t) for t in platform.split(".")
         ):
