@@ -36,7 +36,8 @@ use_rust # the provided tools come from PATH: Debian's rustc first (rustup's pro
 shopt -s nullglob
 wheels=("$DIST"/*.whl)
 shopt -u nullglob
-[ ${#wheels[@]} -ge 5 ] || die "need every wheel in $DIST (found ${#wheels[@]}): run make wheels"
+want=$((3 + $(pyodide_runtimes | wc -l))) # fib_python, webworker, the host's, one per runtime
+[ ${#wheels[@]} -ge $want ] || die "need every wheel in $DIST ($want, found ${#wheels[@]}): run make wheels"
 [ -d "$WEB_NODE_MODULES" ] || die "no $WEB_NODE_MODULES: run checks/setup.sh node"
 command -v unshare >/dev/null || die "unshare (util-linux) is needed for the read-only store"
 

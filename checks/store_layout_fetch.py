@@ -80,8 +80,8 @@ def main(argv: list[str]) -> int:
     for file in sorted(wheels.iterdir()):
         if file.name.endswith(".whl"):
             served_wheels[file.name] = expect(f"/wheels/{file.name}", file)
-    if len(served_wheels) < 5:
-        failed.append(f"only {len(served_wheels)} wheels in {wheels}")
+    if not served_wheels:
+        failed.append(f"no wheels in {wheels}")
     runtime_dirs = sorted(runtimes.glob("pyodide-*"))
     if not runtime_dirs:
         failed.append(f"no runtimes in {runtimes}")
