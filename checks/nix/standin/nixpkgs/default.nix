@@ -371,6 +371,7 @@ let
       makeFontsConf =
         {
           fontDirectories,
+          fontconfig ? null,
           impureFontDirectories ? [ ],
         }@args:
         assert checkInputs "makeFontsConf: fontDirectories" fontDirectories;
