@@ -11,7 +11,8 @@ PORT ?= 8000
 SCENARIO ?= readme
 
 .PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 \
-	test-rust fuzz test-python test-pyodide reproducible test-web test-browser check-flake \
+	test-rust fuzz test-python test-pyodide reproducible test-web test-browser check-flake eval-flake \
+	store-layout \
 	benchmark benchmark-smoke webapp load check fresh-check clean
 
 help: ## Show this help
@@ -22,7 +23,7 @@ setup: ## Install every tool the project needs (Debian packages, Python venv, np
 
 lock: ## Re-resolve the Python locks (host venv and each Pyodide runtime's test deps) with hashes
 	@$(CHECKS)/lock.sh
-	@$(CHECKS)/setup.sh pyodide-deps
+	@$(CHECKS)/setup.sh pyodide-deps host-wheels
 	@python3 $(CHECKS)/flake_check.py wheels-nix --write
 
 wheels: ## Build every wheel into dist/
@@ -70,9 +71,17 @@ test-browser: wheels ## Real uvicorn + headless Chromium run the page in both ru
 	@$(CHECKS)/setup.sh browser
 	@$(CHECKS)/test-browser.sh
 
-check-flake: ## Parse flake.nix, check flake.lock and the Pyodide hashes against npm's files
+check-flake: ## Parse flake.nix; check flake.lock and its pins against the locks, npm's files and the venv
 	@$(CHECKS)/setup.sh node nix pyodide-deps
 	@$(CHECKS)/flake.sh
+
+store-layout: wheels ## Run the flake's apps' scripts from a read-only store-like tree (no Nix needed)
+	@$(CHECKS)/setup.sh node
+	@$(CHECKS)/store-layout.sh
+
+eval-flake: ## Evaluate every flake output to a derivation offline (stand-ins for nixpkgs, rust-overlay)
+	@$(CHECKS)/setup.sh nix
+	@$(CHECKS)/flake-eval.sh
 
 benchmark: wheels ## The main job: Python vs Rust, native and in Pyodide; table, JSON and plot
 	@$(CHECKS)/benchmark.sh $(ARGS)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the other checks need on a Debian 12 machine, idempotently (a second run takes
-# seconds). Usage: checks/setup.sh [rust|python|node|pyodide-deps|emscripten|browser|nix|load|all]...
+# seconds). Usage: checks/setup.sh [rust|python|node|pyodide-deps|emscripten|browser|nix|host-wheels|load|all]...
 source "$(dirname "$0")/lib.sh"
 
 # The Debian packages a component needs on this machine (none where the tool is already there).
@@ -9,7 +9,7 @@ debian_packages() {
     # One Rust for native and wasm builds: Debian's rustc-web (with its std sources for build-std).
     rust) echo ca-certificates build-essential rustc-web cargo-web rust-web-src rust-web-llvm \
       rust-web-clippy rustfmt-web ;;
-    python | pyodide-deps)
+    python | pyodide-deps | host-wheels)
       if ! command -v python3 >/dev/null; then
         echo python3 python3-venv python3-dev
       else
@@ -30,7 +30,7 @@ sys.exit(not os.path.exists(os.path.join(s.get_config_var("LIBDIR"), s.get_confi
     # runtime's own metadata (see wheel-emscripten.sh).
     emscripten) debian_packages rust; echo emscripten ;;
     browser) echo chromium fonts-liberation ;;
-    nix) echo nix-bin ;;
+    nix) echo nix-bin; debian_packages host-wheels ;;
     load) echo wrk ;;
   esac
 }
@@ -102,12 +102,35 @@ setup_emscripten() {
   compgen -v PRF_EMCC_ >/dev/null || command -v "${EMCC:-emcc}" >/dev/null || die "emcc not found"
 }
 
+# The wheels python/requirements.lock installs on x86_64 Linux CPython 3.11, as files: the flake
+# fetches exactly these (flake.nix hostWheels), and checks/flake.sh compares that table with them.
+setup_host_wheels() {
+  [ "$PROVIDED" = 1 ] && return 0
+  setup_python
+  use_python
+  local dir platforms=() m
+  dir="$PRF_CACHE/host-wheels/$(sha256sum <"$ROOT/python/requirements.lock" | cut -c1-16)"
+  [ -e "$dir/.complete" ] && return 0
+  log "downloading the wheels of python/requirements.lock for the flake (x86_64 Linux, CPython 3.11)"
+  # pip takes --platform literally: every manylinux level glibc 2.36 (Debian 12) accepts, newest
+  # first, as pip on the host orders them.
+  for m in $(seq 36 -1 5); do
+    platforms+=(--platform "manylinux_2_${m}_x86_64")
+    case $m in 17) platforms+=(--platform manylinux2014_x86_64) ;; 12) platforms+=(--platform manylinux2010_x86_64) ;; 5) platforms+=(--platform manylinux1_x86_64) ;; esac
+  done
+  rm -rf "$dir" && mkdir -p "$dir"
+  "$PY" -m pip download -q --disable-pip-version-check --require-hashes --no-deps \
+    --only-binary=:all: "${platforms[@]}" --python-version 3.11 --implementation cp \
+    --abi cp311 --abi abi3 --abi none -d "$dir" -r "$ROOT/python/requirements.lock"
+  touch "$dir/.complete"
+}
+
 [ $# -gt 0 ] || set -- all
 components=()
 for component in "$@"; do
   case "$component" in
     all) components+=(rust python node pyodide-deps emscripten browser nix) ;;
-    rust | python | node | pyodide-deps | emscripten | browser | nix | load) components+=("$component") ;;
+    rust | python | node | pyodide-deps | emscripten | browser | nix | host-wheels | load) components+=("$component") ;;
     *) die "unknown component $component" ;;
   esac
 done
@@ -123,6 +146,7 @@ for component in "${components[@]}"; do
     node) setup_node ;;
     pyodide-deps) setup_python; setup_pyodide_deps ;;
     emscripten) setup_emscripten ;;
-    browser | nix | load) ;; # Debian packages only
+    nix | host-wheels) setup_host_wheels ;;
+    browser | load) ;; # Debian packages only
   esac
 done
