@@ -103,7 +103,10 @@ fn _panic(message: &str) {
     panic!("{message}");
 }
 
-#[pymodule]
+/// `gil_used = false`: the module keeps no state behind the GIL (its functions share nothing
+/// but read-only tables built once, under `OnceLock`), so free-threaded CPython need not
+/// re-enable the GIL on import.
+#[pymodule(gil_used = false)]
 fn _fib_pyrs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_N", MAX_N)?;
     m.add_function(wrap_pyfunction!(fib, m)?)?;

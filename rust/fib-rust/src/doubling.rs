@@ -5,8 +5,8 @@
 //! num-bigint's multiplication has no dedicated squaring and no FFT. Only the results become
 //! [`BigUint`]s.
 
-use fib_bigmul::limbs::vec::{
-    add_assign, add_small, mul_small_sub, rsub_assign, sub_assign, sub_small,
+use crate::limbs::{
+    add_assign, add_small, mul_small_sub, normalize, rsub_assign, sub_assign, sub_small,
 };
 use fib_bigmul::{biguint_from_limbs, mul_owned, sqr_algorithm, sqr_into, Algorithm, Limb};
 use num_bigint::BigUint;
@@ -34,7 +34,7 @@ fn pair_limbs(k_target: u64) -> (Vec<Limb>, Vec<Limb>) {
         let mut v: Vec<Limb> = (0..u64::BITS / Limb::BITS)
             .map(|i| (x >> (i * Limb::BITS)) as Limb)
             .collect();
-        fib_bigmul::limbs::normalize(&mut v);
+        normalize(&mut v);
         v
     };
     // The squares go into the previous step's buffers, which trade places every step. Below

@@ -18,6 +18,7 @@
 
 mod doubling;
 mod iter;
+mod limbs;
 
 pub use doubling::{fib, fib_limbs, fib_pair, fib_pair_limbs, lucas};
 /// The digit type of [`fib_limbs`] and [`fib_pair_limbs`]: num-bigint's (`u64` on 64-bit
