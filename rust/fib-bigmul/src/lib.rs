@@ -32,6 +32,7 @@ mod arch;
 mod basecase;
 mod karatsuba;
 mod limbs;
+mod mem;
 mod ntt;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -51,6 +52,47 @@ type DLimb = u64;
 
 /// Bits per [`Limb`].
 pub const LIMB_BITS: u32 = Limb::BITS;
+
+/// Products of two operands of at most this many bits each are computed by a transform
+/// (longer ones fall back to Karatsuba, which takes hours at this size): 2^24 coefficients of
+/// 49 bits per operand, the most the four primes' product bounds at the longest transform
+/// (2^25 values). About 98 MiB per operand.
+pub const MAX_TRANSFORM_OPERAND_BITS: u64 = 49 << 24;
+
+/// Why a product could not be computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// An allocation of this many bytes failed.
+    OutOfMemory {
+        /// The size asked for.
+        bytes: usize,
+    },
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Error::OutOfMemory { bytes } => {
+                write!(f, "out of memory: {bytes} bytes could not be allocated")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Error {
+    /// What the infallible functions do, like `Vec`: report the failed allocation and abort.
+    fn handle(self) -> ! {
+        match self {
+            Error::OutOfMemory { bytes } => std::alloc::handle_alloc_error(
+                std::alloc::Layout::from_size_align(bytes.min(isize::MAX as usize / 2), 8)
+                    .expect("a valid layout"),
+            ),
+        }
+    }
+}
 
 /// The algorithm [`mul`] and [`sqr`] choose for a product, by operand size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,7 +209,8 @@ pub fn mul_algorithm(n: usize, total: usize) -> Algorithm {
     }
 }
 
-/// `a^2`, normalized (no high zero limbs). `a` may have high zero limbs.
+/// `a^2`, normalized (no high zero limbs). `a` may have high zero limbs. Like `Vec`, aborts
+/// if an allocation fails ([`try_sqr_into`] returns an error instead).
 pub fn sqr(a: &[Limb]) -> Vec<Limb> {
     let mut r = Vec::new();
     sqr_into(a, &mut r);
@@ -175,14 +218,25 @@ pub fn sqr(a: &[Limb]) -> Vec<Limb> {
 }
 
 /// `a^2` into `r` (normalized), reusing `r`'s allocation: the doubling loop squares into the
-/// buffers of the previous step instead of allocating two vectors per bit.
+/// buffers of the previous step instead of allocating two vectors per bit. Aborts if an
+/// allocation fails.
 pub fn sqr_into(a: &[Limb], r: &mut Vec<Limb>) {
-    let a = trim(a);
-    sqr_into_by(a, Method::of_sqr(a.len()), r);
+    try_sqr_into(a, r).unwrap_or_else(|e| e.handle())
 }
 
-/// `a * b`, normalized. Either may have high zero limbs.
+/// [`sqr_into`], or an error if an allocation fails (`r` is then empty).
+pub fn try_sqr_into(a: &[Limb], r: &mut Vec<Limb>) -> Result<(), Error> {
+    let a = trim(a);
+    sqr_into_by(a, Method::of_sqr(a.len()), r)
+}
+
+/// `a * b`, normalized. Either may have high zero limbs. Aborts if an allocation fails.
 pub fn mul(a: &[Limb], b: &[Limb]) -> Vec<Limb> {
+    try_mul(a, b).unwrap_or_else(|e| e.handle())
+}
+
+/// [`mul`], or an error if an allocation fails.
+pub fn try_mul(a: &[Limb], b: &[Limb]) -> Result<Vec<Limb>, Error> {
     let (a, b) = (trim(a), trim(b));
     mul_by(a, b, Method::of_mul(a.len(), b.len()))
 }
@@ -191,11 +245,16 @@ pub fn mul(a: &[Limb], b: &[Limb]) -> Vec<Limb> {
 /// memory is freed as soon as it has been read for the last time, and on 64-bit targets for
 /// products of 512 KiB and more the transform is the split one (two half-length transforms,
 /// modulo 2^m - 1 and 2^m + 1: about the same work with half the residues alive at once);
-/// both lower the peak of memory of a large product.
-pub fn mul_owned(mut a: Vec<Limb>, mut b: Vec<Limb>) -> Vec<Limb> {
+/// both lower the peak of memory of a large product. Aborts if an allocation fails.
+pub fn mul_owned(a: Vec<Limb>, b: Vec<Limb>) -> Vec<Limb> {
+    try_mul_owned(a, b).unwrap_or_else(|e| e.handle())
+}
+
+/// [`mul_owned`], or an error if an allocation fails.
+pub fn try_mul_owned(mut a: Vec<Limb>, mut b: Vec<Limb>) -> Result<Vec<Limb>, Error> {
     let (la, lb) = (trim(&a).len(), trim(&b).len());
     if Method::of_mul(la, lb) != Method::Transform {
-        return mul(&a, &b);
+        return try_mul(&a, &b);
     }
     a.truncate(la);
     b.truncate(lb);
@@ -212,12 +271,12 @@ pub fn mul_owned(mut a: Vec<Limb>, mut b: Vec<Limb>) -> Vec<Limb> {
         .is_some();
     let (a, b) = (ntt::Operand::Owned(a), Some(ntt::Operand::Owned(b)));
     let mut r = if split {
-        ntt::split::product(a, b)
+        ntt::split::product(a, b)?
     } else {
-        ntt::product_of(a, b)
+        ntt::product_of(a, b)?
     };
     limbs::normalize(&mut r);
-    r
+    Ok(r)
 }
 
 /// How a product is computed: [`Algorithm`] with the details tests and fuzzing may force.
@@ -256,72 +315,77 @@ impl Method {
     }
 }
 
-/// `a^2` into `r` by `method`, normalized.
+/// `a^2` into `r` by `method`, normalized (empty after an error).
 ///
 /// # Panics
 /// If the transform is asked for a product longer than it can hold.
-pub(crate) fn sqr_into_by(a: &[Limb], method: Method, r: &mut Vec<Limb>) {
+pub(crate) fn sqr_into_by(a: &[Limb], method: Method, r: &mut Vec<Limb>) -> Result<(), Error> {
     let a = trim(a);
     r.clear();
     if a.is_empty() {
-        return;
+        return Ok(());
     }
     if matches!(method, Method::Transform | Method::SplitTransform) {
         // The transform allocates its own buffers and the result only once they are freed;
         // r's old allocation goes first (memory peaks in the largest transforms).
         *r = Vec::new();
         *r = if method == Method::Transform {
-            ntt::product(a, None)
+            ntt::product(a, None)?
         } else {
-            ntt::split::product(ntt::Operand::Borrowed(a), None)
+            ntt::split::product(ntt::Operand::Borrowed(a), None)?
         };
         limbs::normalize(r);
-        return;
+        return Ok(());
     }
     // Every algorithm writes all 2n limbs, but a safe slice needs initialized ones.
-    r.resize(2 * a.len(), 0);
+    mem::resize(r, 2 * a.len())?;
     match method {
         Method::Karatsuba { leaf } if a.len() > leaf => {
-            with_scratch(karatsuba::scratch_len(a.len()), |scratch| {
+            let done = with_scratch(karatsuba::scratch_len(a.len()), |scratch| {
                 karatsuba::sqr_karatsuba(r, a, scratch, leaf)
-            })
+            });
+            if let Err(e) = done {
+                r.clear();
+                return Err(e);
+            }
         }
         _ => basecase::sqr_basecase(r, a),
     }
     limbs::normalize(r);
+    Ok(())
 }
 
 /// `a * b` by `method`, normalized.
 ///
 /// # Panics
 /// If the transform is asked for a product longer than it can hold.
-pub(crate) fn mul_by(a: &[Limb], b: &[Limb], method: Method) -> Vec<Limb> {
+pub(crate) fn mul_by(a: &[Limb], b: &[Limb], method: Method) -> Result<Vec<Limb>, Error> {
     let (a, b) = (trim(a), trim(b));
     if a.is_empty() || b.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     // The longer operand first.
     let (a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
     let mut r = match method {
-        Method::Transform => ntt::product(a, Some(b)),
+        Method::Transform => ntt::product(a, Some(b))?,
         Method::SplitTransform => {
-            ntt::split::product(ntt::Operand::Borrowed(a), Some(ntt::Operand::Borrowed(b)))
+            ntt::split::product(ntt::Operand::Borrowed(a), Some(ntt::Operand::Borrowed(b)))?
         }
         Method::Basecase => {
-            let mut r = vec![0; a.len() + b.len()];
+            let mut r = mem::zeroed(a.len() + b.len())?;
             basecase::mul_basecase(&mut r, a, b);
             r
         }
         Method::Karatsuba { leaf } => {
-            let mut r = vec![0; a.len() + b.len()];
+            let mut r = mem::zeroed(a.len() + b.len())?;
             with_scratch(mul_scratch_len(b.len()), |scratch| {
                 mul_unbalanced(&mut r, a, b, scratch, leaf)
-            });
+            })?;
             r
         }
     };
     limbs::normalize(&mut r);
-    r
+    Ok(r)
 }
 
 /// Scratch limbs `mul_unbalanced` needs when the shorter operand has `n` limbs: one product
@@ -373,19 +437,19 @@ const SCRATCH_KEEP: usize = 1 << 14;
 /// Runs `f` on `len` limbs of this thread's Karatsuba scratch buffer (contents undefined: the
 /// algorithms write before they read). Below the transform thresholds the buffer stays small,
 /// and the doubling loop's many small products then cost no allocation and no zeroing.
-fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Limb]) -> R) -> R {
+fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Limb]) -> R) -> Result<R, Error> {
     std::thread_local! {
         static SCRATCH: core::cell::RefCell<Vec<Limb>> = const { core::cell::RefCell::new(Vec::new()) };
     }
     if len > SCRATCH_KEEP {
-        return f(&mut vec![0; len]);
+        return Ok(f(&mut mem::zeroed(len)?));
     }
     SCRATCH.with(|cell| {
         let mut v = cell.borrow_mut();
         if v.len() < len {
-            v.resize(len, 0);
+            mem::resize(&mut v, len)?;
         }
-        f(&mut v[..len])
+        Ok(f(&mut v[..len]))
     })
 }
 

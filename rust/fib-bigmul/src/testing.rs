@@ -60,13 +60,13 @@ impl From<Forced> for Method {
 /// `a^2` by `method`, normalized.
 pub fn sqr_with(a: &[Limb], method: Forced) -> Vec<Limb> {
     let mut r = Vec::new();
-    crate::sqr_into_by(a, method.into(), &mut r);
+    crate::sqr_into_by(a, method.into(), &mut r).expect("memory for the square");
     r
 }
 
 /// `a * b` by `method`, normalized.
 pub fn mul_with(a: &[Limb], b: &[Limb], method: Forced) -> Vec<Limb> {
-    crate::mul_by(a, b, method.into())
+    crate::mul_by(a, b, method.into()).expect("memory for the product")
 }
 
 /// The length of the transform `mul` would use for operands of `a_bits` and `b_bits` bits

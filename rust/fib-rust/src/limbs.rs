@@ -1,7 +1,24 @@
 //! The doubling loop's linear-time steps on limb vectors (little-endian, normalized: no high
 //! zero limbs, zero is empty). Each is one pass with its carry or borrow, in place.
 
+use crate::Error;
 use fib_bigmul::Limb;
+
+/// Room for `len` limbs in `v`, or an error instead of the abort of a failed `Vec` growth.
+pub fn reserve(v: &mut Vec<Limb>, len: usize) -> Result<(), Error> {
+    let more = len.saturating_sub(v.len());
+    v.try_reserve(more).map_err(|_| Error::OutOfMemory {
+        bytes: len.saturating_mul(size_of::<Limb>()),
+    })
+}
+
+/// A copy of `a`, or an error.
+pub fn try_clone(a: &[Limb]) -> Result<Vec<Limb>, Error> {
+    let mut v = Vec::new();
+    reserve(&mut v, a.len())?;
+    v.extend_from_slice(a);
+    Ok(v)
+}
 
 /// Drops high zero limbs.
 pub fn normalize(v: &mut Vec<Limb>) {
@@ -11,8 +28,9 @@ pub fn normalize(v: &mut Vec<Limb>) {
 }
 
 /// `v += a`.
-pub fn add_assign(v: &mut Vec<Limb>, a: &[Limb]) {
+pub fn add_assign(v: &mut Vec<Limb>, a: &[Limb]) -> Result<(), Error> {
     if v.len() < a.len() {
+        reserve(v, a.len())?;
         v.resize(a.len(), 0);
     }
     let (head, tail) = v.split_at_mut(a.len());
@@ -25,13 +43,15 @@ pub fn add_assign(v: &mut Vec<Limb>, a: &[Limb]) {
     }
     for x in tail {
         if !carry {
-            return;
+            return Ok(());
         }
         (*x, carry) = x.overflowing_add(1);
     }
     if carry {
+        reserve(v, v.len() + 1)?;
         v.push(1);
     }
+    Ok(())
 }
 
 /// `v -= a`; panics if `a > v`.
@@ -56,8 +76,9 @@ pub fn sub_assign(v: &mut Vec<Limb>, a: &[Limb]) {
 }
 
 /// `v = a - v`; panics if `v > a`.
-pub fn rsub_assign(v: &mut Vec<Limb>, a: &[Limb]) {
+pub fn rsub_assign(v: &mut Vec<Limb>, a: &[Limb]) -> Result<(), Error> {
     assert!(v.len() <= a.len(), "limb subtraction underflow");
+    reserve(v, a.len())?;
     v.resize(a.len(), 0);
     let mut borrow = false;
     for (x, &y) in v.iter_mut().zip(a) {
@@ -68,11 +89,13 @@ pub fn rsub_assign(v: &mut Vec<Limb>, a: &[Limb]) {
     }
     assert!(!borrow, "limb subtraction underflow");
     normalize(v);
+    Ok(())
 }
 
 /// `v = v * m - a` (with `v * m >= a`), one pass, no temporary.
-pub fn mul_small_sub(v: &mut Vec<Limb>, m: Limb, a: &[Limb]) {
+pub fn mul_small_sub(v: &mut Vec<Limb>, m: Limb, a: &[Limb]) -> Result<(), Error> {
     if v.len() < a.len() {
+        reserve(v, a.len())?;
         v.resize(a.len(), 0);
     }
     let (head, tail) = v.split_at_mut(a.len());
@@ -90,9 +113,11 @@ pub fn mul_small_sub(v: &mut Vec<Limb>, m: Limb, a: &[Limb]) {
     assert!(carry >= borrow as Limb, "limb subtraction underflow");
     let hi = carry - borrow as Limb;
     if hi != 0 {
+        reserve(v, v.len() + 1)?;
         v.push(hi);
     }
     normalize(v);
+    Ok(())
 }
 
 /// `x * m + c` as (low, high) limbs.
@@ -107,8 +132,8 @@ fn mul_add(x: Limb, m: Limb, c: Limb) -> (Limb, Limb) {
 }
 
 /// `v += c`.
-pub fn add_small(v: &mut Vec<Limb>, c: Limb) {
-    add_assign(v, &[c]);
+pub fn add_small(v: &mut Vec<Limb>, c: Limb) -> Result<(), Error> {
+    add_assign(v, &[c])
 }
 
 /// `v -= c`; panics on underflow.
@@ -142,7 +167,7 @@ mod tests {
             for a in &samples {
                 let (x, y) = (big(v), big(a));
                 let mut s = v.clone();
-                add_assign(&mut s, a);
+                add_assign(&mut s, a).unwrap();
                 assert_eq!(big(&s), &x + &y);
                 assert_ne!(s.last(), Some(&0));
                 if x >= y {
@@ -151,19 +176,19 @@ mod tests {
                     assert_eq!(big(&d), &x - &y);
                     assert_ne!(d.last(), Some(&0));
                     let mut r = a.clone();
-                    rsub_assign(&mut r, v);
+                    rsub_assign(&mut r, v).unwrap();
                     assert_eq!(big(&r), &x - &y);
                 }
                 if &x * 5u32 >= y {
                     let mut m = v.clone();
-                    mul_small_sub(&mut m, 5, a);
+                    mul_small_sub(&mut m, 5, a).unwrap();
                     assert_eq!(big(&m), &x * 5u32 - &y);
                     assert_ne!(m.last(), Some(&0));
                 }
             }
             let x = big(v);
             let mut s = v.clone();
-            add_small(&mut s, 2);
+            add_small(&mut s, 2).unwrap();
             assert_eq!(big(&s), &x + 2u32);
             if x >= BigUint::from(2u32) {
                 let mut d = v.clone();

@@ -27,7 +27,8 @@ mod twiddles;
 use std::sync::OnceLock;
 
 use crate::arch::Kernels;
-use crate::Limb;
+use crate::mem::zeroed;
+use crate::{Error, Limb};
 pub(crate) use crt::GarnerConsts;
 pub(crate) use field::Prime;
 pub(crate) use plan::fits;
@@ -64,7 +65,10 @@ pub(crate) fn plan_len(a_bits: u64, b_bits: u64) -> Option<usize> {
 ///
 /// # Panics
 /// If the product is too large for the transform (see [`fits`]).
-pub(crate) fn product(a: &[Limb], b: Option<&[Limb]>) -> Vec<Limb> {
+///
+/// # Errors
+/// If an allocation fails.
+pub(crate) fn product(a: &[Limb], b: Option<&[Limb]>) -> Result<Vec<Limb>, Error> {
     product_of(Operand::Borrowed(a), b.map(Operand::Borrowed))
 }
 
@@ -86,7 +90,7 @@ impl Operand<'_> {
 }
 
 /// [`product`] for operands that may be owned.
-pub(crate) fn product_of(a: Operand, mut b: Option<Operand>) -> Vec<Limb> {
+pub(crate) fn product_of(a: Operand, mut b: Option<Operand>) -> Result<Vec<Limb>, Error> {
     let bits_of = |x: &[Limb]| x.len() as u64 * crate::LIMB_BITS as u64;
     let (a_len, b_len) = (
         a.limbs().len(),
@@ -97,7 +101,7 @@ pub(crate) fn product_of(a: Operand, mut b: Option<Operand>) -> Vec<Limb> {
     let len = plan.len;
     let kernel = Kernels::get().lanes().transform;
     let tables = twiddles().take(plan.primes);
-    let mut residues = vec![0u32; plan.primes * len];
+    let mut residues = zeroed::<u32>(plan.primes * len)?;
     pack::load_all(&mut residues, len, a.limbs(), plan.bits);
     drop(a);
     // Only now: `a` and the scratch are never needed at the same time.
@@ -105,7 +109,7 @@ pub(crate) fn product_of(a: Operand, mut b: Option<Operand>) -> Vec<Limb> {
     let mut scratch = if squaring {
         Vec::new()
     } else {
-        vec![0u32; len]
+        zeroed::<u32>(len)?
     };
     for (i, ((f, t), x)) in PRIMES
         .iter()
@@ -127,10 +131,10 @@ pub(crate) fn product_of(a: Operand, mut b: Option<Operand>) -> Vec<Limb> {
         }
     }
     drop(scratch);
-    let mut out = vec![0; a_len + b_len];
+    let mut out = zeroed::<Limb>(a_len + b_len)?;
     let mut r: Vec<&mut [u32]> = residues.chunks_exact_mut(len).collect();
     crt::combine_into(&mut out, &mut r, plan.bits);
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

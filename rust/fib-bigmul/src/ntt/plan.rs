@@ -114,5 +114,11 @@ mod tests {
         let huge = 1u64 << 29; // bits per operand
         assert_eq!(plan(huge, huge).map(|p| p.len), Some(1 << 25));
         assert!(plan(1 << 30, 1 << 30).is_none());
+        // The capacity the crate states: the largest equal operands a plan holds.
+        let max = crate::MAX_TRANSFORM_OPERAND_BITS;
+        assert!(plan(max, max).is_some() && plan(1, max).is_some());
+        assert!(plan(max + 1, max + 1).is_none());
+        assert!(crate::ntt::split::plan(max, max).is_some());
+        assert!(crate::ntt::split::plan(max + 1, max + 1).is_none());
     }
 }

@@ -23,7 +23,8 @@ use super::twiddles::{pointwise_scale, LOG_MAX_LEN};
 use super::{crt, twiddles, Operand, LOG_P, MAX_BITS, PRIMES};
 use crate::arch::{Kernels, LaneKernels};
 use crate::limbs::{add_assign_slice, add_small_slice, sub_assign_slice, sub_small_slice};
-use crate::{Limb, LIMB_BITS};
+use crate::mem::{resize, zeroed};
+use crate::{Error, Limb, LIMB_BITS};
 
 /// The shape of a split product: two transforms of length `len`, `bits` per coefficient.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,14 +87,14 @@ fn residues(
     mut b: Option<Operand>,
     kernels: &LaneKernels,
     negacyclic: Option<u32>,
-) {
+) -> Result<(), Error> {
     let len = plan.len;
     let (kernel, weight) = (kernels.transform, kernels.weight);
     let tables = twiddles().take(plan.primes);
     load_all(r, len, a.limbs(), plan.bits);
     drop(a);
     let mut scratch = if b.is_some() {
-        vec![0u32; len]
+        zeroed::<u32>(len)?
     } else {
         Vec::new()
     };
@@ -131,6 +132,7 @@ fn residues(
             }
         }
     }
+    Ok(())
 }
 
 /// Limbs that hold a carried sum beyond m bits: coefficients below P < 2^124, shifted by at
@@ -143,7 +145,7 @@ const EXTRA: usize = 128usize.div_ceil(LIMB_BITS as usize) + 1;
 ///
 /// # Panics
 /// If no split plan holds the product.
-pub(crate) fn product(a: Operand, b: Option<Operand>) -> Vec<Limb> {
+pub(crate) fn product(a: Operand, b: Option<Operand>) -> Result<Vec<Limb>, Error> {
     let lb = LIMB_BITS as u64;
     let a_len = a.limbs().len();
     let b_len = b.as_ref().map_or(a_len, |b| b.limbs().len());
@@ -153,14 +155,14 @@ pub(crate) fn product(a: Operand, b: Option<Operand>) -> Vec<Limb> {
 
     // One residue buffer for both halves (each load overwrites all of it): its pages are
     // mapped and cleared once.
-    let mut r = vec![0u32; plan.primes * plan.len];
+    let mut r = zeroed::<u32>(plan.primes * plan.len)?;
 
     // Modulo 2^m - 1: a cyclic convolution, carried, the carry out of the top folded back.
     let mut u = {
         let a_view = Operand::Borrowed(a.limbs());
         let b_view = b.as_ref().map(|b| Operand::Borrowed(b.limbs()));
-        residues(&mut r, plan, a_view, b_view, kernels, None);
-        let mut u = vec![0; m + EXTRA];
+        residues(&mut r, plan, a_view, b_view, kernels, None)?;
+        let mut u = zeroed::<Limb>(m + EXTRA)?;
         let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
         crt::combine_into(&mut u, &mut rs, plan.bits);
         u
@@ -171,8 +173,8 @@ pub(crate) fn product(a: Operand, b: Option<Operand>) -> Vec<Limb> {
     // soon as loaded.
     let bias_log = bias_log(plan, a_len, b_len);
     let v = {
-        residues(&mut r, plan, a, b, kernels, Some(bias_log));
-        let mut v = vec![0; m + EXTRA];
+        residues(&mut r, plan, a, b, kernels, Some(bias_log))?;
+        let mut v = zeroed::<Limb>(m + EXTRA)?;
         let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
         crt::combine_into(&mut v, &mut rs, plan.bits);
         drop(rs);
@@ -197,7 +199,7 @@ pub(crate) fn product(a: Operand, b: Option<Operand>) -> Vec<Limb> {
     }
     halve_minus(&mut u[..m]);
     // w (2^m + 1) + v, in u's memory.
-    u.resize(2 * m + 1, 0);
+    resize(&mut u, 2 * m + 1)?;
     let (lo, hi) = u.split_at_mut(m);
     hi[..m].copy_from_slice(lo);
     let c = add_assign_slice(&mut u, &v[..m + 1]);
@@ -206,7 +208,7 @@ pub(crate) fn product(a: Operand, b: Option<Operand>) -> Vec<Limb> {
     let total = a_len + b_len;
     debug_assert!(u[total..].iter().all(|&l| l == 0), "the product fits");
     u.truncate(total);
-    u
+    Ok(u)
 }
 
 /// log2 of the bias of the negacyclic coefficients: above terms * 2^2b > |coefficient|, and
