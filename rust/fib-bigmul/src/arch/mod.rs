@@ -236,7 +236,8 @@ pub(crate) struct Consts<V> {
     pub p: V,
     /// p^-1 mod 2^32.
     pub pinv: V,
-    /// -p^-1 mod 2^32.
+    /// -p^-1 mod 2^32 (the AVX2 Montgomery product's form).
+    #[cfg(target_arch = "x86_64")]
     pub pinv_neg: V,
 }
 
@@ -247,6 +248,7 @@ impl<V: Lanes> Consts<V> {
             f,
             p: V::splat(f.p),
             pinv: V::splat(f.pinv_neg.wrapping_neg()),
+            #[cfg(target_arch = "x86_64")]
             pinv_neg: V::splat(f.pinv_neg),
         }
     }
