@@ -406,7 +406,10 @@ pub(crate) fn mul_into_by(
         Method::Karatsuba { leaf } => with_scratch(mul_scratch_len(b.len()), |scratch| {
             mul_unbalanced(r, a, b, scratch, leaf)
         }),
-        _ => Ok(basecase::mul_basecase(r, a, b)),
+        _ => {
+            basecase::mul_basecase(r, a, b);
+            Ok(())
+        }
     };
     if let Err(e) = done {
         r.clear();

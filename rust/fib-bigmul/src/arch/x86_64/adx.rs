@@ -59,8 +59,8 @@ pub(super) unsafe fn sqr_basecase(r: &mut [Limb], a: &[Limb]) {
     unsafe {
         *rp = 0;
         *rp.add(n) = mul_1(rp.add(1), ap.add(1), n - 1, a[0]);
-        for i in 1..n - 1 {
-            *rp.add(n + i) = addmul_1(rp.add(2 * i + 1), ap.add(i + 1), n - 1 - i, a[i]);
+        for (i, &ai) in a.iter().enumerate().take(n - 1).skip(1) {
+            *rp.add(n + i) = addmul_1(rp.add(2 * i + 1), ap.add(i + 1), n - 1 - i, ai);
         }
         *rp.add(2 * n - 1) = 0;
         sqr_diag(rp, ap, n);
