@@ -26,6 +26,7 @@
 
 mod basecase;
 mod karatsuba;
+pub mod lanes;
 pub mod limbs;
 mod ntt;
 
