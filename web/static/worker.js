@@ -1,10 +1,12 @@
 // The Web Worker (a module worker): loads one Pyodide runtime, installs the wheels the manifest
 // lists for it WITHOUT micropip (pyodide.unpackArchive into site-packages), imports the
-// `webworker` package and hands it every request from the page.
+// `webworker` package, warms the implementations up and hands it every request from the page.
 //
-// page -> worker   {type: "init", runtime: <manifest runtime entry>}
+// page -> worker   {type: "init", runtime: <manifest runtime entry>, precompiled: bool}
+//                  {type: "module", module: WebAssembly.Module} or {type: "module", error}
 //                  {type: "run", request: {id, n, implementations, algorithm}}
-// worker -> page   {status: "loading-runtime" | "installing" | "ready" | "log" | "error", ...}
+// worker -> page   {status: "loading-runtime" | "runtime-loaded" | "installing" | "installed" |
+//                   "warming-up" | "warmed-up" | "ready" | "log" | "error", ...}
 //                  and whatever webworker.handle_json posts ("running", "complete", "error").
 //
 // Both runtimes load from their ES module (pyodide.mjs): Pyodide 314 refuses classic workers,
@@ -12,19 +14,23 @@
 
 let handleJson = null; // webworker.handle_json once the runtime is ready
 let busy = false;
+let receiveModule = null; // resolves the promise of the page's compiled pyodide.asm.wasm
 
 const post = (message) => self.postMessage(message);
 const postJson = (text) => post(JSON.parse(text));
 const errorText = (error) => (error && (error.message || String(error))) || "unknown error";
+const since = (t0) => Math.round(performance.now() - t0);
 
 self.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "init") {
     try {
-      await init(message.runtime);
+      await init(message.runtime, message.precompiled);
     } catch (error) {
       post({ status: "error", phase: "init", message: errorText(error) });
     }
+  } else if (message.type === "module") {
+    receiveModule?.(message);
   } else if (message.type === "run") {
     const id = message.request && message.request.id;
     if (!handleJson) {
@@ -50,10 +56,51 @@ async function sha256(buffer) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function init(runtime) {
+async function fetchWheel(wheel) {
+  const response = await fetch(wheel.url);
+  if (!response.ok) throw new Error(`${wheel.url}: HTTP ${response.status}`);
+  const buffer = await response.arrayBuffer();
+  const digest = await sha256(buffer);
+  if (digest !== null && digest !== wheel.sha256) {
+    throw new Error(`${wheel.filename}: SHA-256 ${digest} does not match the manifest's ${wheel.sha256}`);
+  }
+  return buffer;
+}
+
+// The page compiles pyodide.asm.wasm itself (WebAssembly.compileStreaming): Chrome keeps the
+// compiled code of a streamed module in its code cache for the next visit, which it does not do
+// for one compiled inside a worker. The runtime's loader asks WebAssembly.instantiateStreaming
+// for exactly that file; this hands it the page's module instead (and lets the loader's own
+// fetch go, a hit in the HTTP cache). If the page could not compile, the loader compiles as
+// usual.
+function usePageModule(runtime) {
+  const wasmUrl = new URL(`${runtime.index_url}pyodide.asm.wasm`, self.location.href).href;
+  const fromPage = new Promise((resolve) => {
+    receiveModule = resolve;
+  });
+  const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const response = await source;
+    if (response.url === wasmUrl) {
+      const { module, error } = await fromPage;
+      if (module) {
+        response.body?.cancel().catch(() => {});
+        const instance = await WebAssembly.instantiate(module, imports);
+        return { module, instance };
+      }
+      post({ status: "log", stream: "stderr", text: `the page could not compile ${wasmUrl} (${error}); compiling here` });
+    }
+    return instantiateStreaming(response, imports);
+  };
+}
+
+async function init(runtime, precompiled) {
   const t0 = performance.now();
-  const elapsed = () => Math.round(performance.now() - t0);
   post({ status: "loading-runtime", runtime: runtime.version });
+  // The wheels are fetched (and checked) while the runtime loads.
+  const wheels = Promise.all(runtime.wheels.map(fetchWheel));
+  wheels.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+  if (precompiled) usePageModule(runtime);
   const { loadPyodide } = await import(runtime.module_url);
   const pyodide = await loadPyodide({
     indexURL: runtime.index_url,
@@ -61,32 +108,41 @@ async function init(runtime) {
     stdout: (text) => post({ status: "log", stream: "stdout", text }),
     stderr: (text) => post({ status: "log", stream: "stderr", text }),
   });
-  post({ status: "runtime-loaded", runtime: runtime.version, pyodide: pyodide.version, elapsed_ms: elapsed() });
+  post({ status: "runtime-loaded", runtime: runtime.version, pyodide: pyodide.version, elapsed_ms: since(t0) });
 
-  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  for (const wheel of runtime.wheels) {
+  // site-packages from sys.path (sysconfig would be one more import at start-up).
+  const sitePackages = pyodide.runPython(
+    "import sys; next(p for p in sys.path if p.endswith('/site-packages'))",
+  );
+  const buffers = await wheels;
+  const installStart = performance.now();
+  runtime.wheels.forEach((wheel, i) => {
     post({ status: "installing", runtime: runtime.version, wheel: wheel.filename });
-    const response = await fetch(wheel.url);
-    if (!response.ok) throw new Error(`${wheel.url}: HTTP ${response.status}`);
-    const buffer = await response.arrayBuffer();
-    const digest = await sha256(buffer);
-    if (digest !== null && digest !== wheel.sha256) {
-      throw new Error(`${wheel.filename}: SHA-256 ${digest} does not match the manifest's ${wheel.sha256}`);
-    }
     // 0.21.3 takes only a Uint8Array (not an ArrayBuffer) and needs extractDir.
-    pyodide.unpackArchive(new Uint8Array(buffer), "wheel", { extractDir: sitePackages });
-  }
+    pyodide.unpackArchive(new Uint8Array(buffers[i]), "wheel", { extractDir: sitePackages });
+  });
   pyodide.runPython("import importlib; importlib.invalidate_caches()");
   const webworker = pyodide.pyimport("webworker");
   const info = JSON.parse(webworker.describe_json());
+  post({ status: "installed", elapsed_ms: since(t0), install_ms: since(installStart) });
+
+  // One round at a time, giving the engine's background compiler a moment between rounds.
+  post({ status: "warming-up", n: info.warm_up_n });
+  const warm = webworker.WarmUp();
+  while (warm.step()) await new Promise((resolve) => setTimeout(resolve, 0));
+  const warmUp = JSON.parse(warm.report_json());
+  warm.destroy();
+  post({ status: "warmed-up", ...warmUp });
+
   handleJson = webworker.handle_json;
   post({
     status: "ready",
     runtime: runtime.version,
     pyodide: pyodide.version,
-    elapsed_ms: elapsed(),
+    elapsed_ms: since(t0),
     cross_origin_isolated: self.crossOriginIsolated === true,
     wheels: runtime.wheels.map((w) => w.filename),
+    warm_up: warmUp,
     ...info,
   });
 }
