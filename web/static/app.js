@@ -168,6 +168,13 @@ function onWorkerMessage(message) {
     case "installing":
       setState("installing", message.wheel);
       break;
+    case "snapshot":
+      if (message.restored) {
+        note("loading", `Python's started state restored from the snapshot saved on an earlier visit (${mb(message.bytes)})`);
+      } else if (message.made) {
+        saveSnapshot(message.key, message.snapshot);
+      }
+      break;
     case "installed":
       note("installing", `wheels unpacked and webworker imported in ${message.install_ms} ms`);
       break;
@@ -194,6 +201,18 @@ function onWorkerMessage(message) {
       break;
     default:
       note("message", JSON.stringify(message));
+  }
+}
+
+// The worker's memory snapshot of its freshly started runtime (worker.js, SnapshotStore), saved
+// in Cache Storage while the worker goes on installing and warming up.
+async function saveSnapshot(key, snapshot) {
+  try {
+    const cache = await caches.open("pyodide-memory-snapshots");
+    await cache.put(key, new Response(snapshot, { headers: { "content-type": "application/octet-stream" } }));
+    note("loading", `snapshot of the started Python saved in the browser for the next visit (${mb(snapshot.byteLength)})`);
+  } catch (error) {
+    note("loading", `the snapshot of the started Python could not be saved (${error.message || error})`);
   }
 }
 
@@ -277,6 +296,10 @@ function speedup(python, rust) {
 function fmtSpeedup(ratio) {
   if (ratio === null) return "\u2014";
   return ratio >= 1 ? `${ratio.toFixed(1)}\u00d7` : `${ratio.toFixed(2)}\u00d7 (slower)`;
+}
+
+function mb(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 }
 
 function fmtMs(ms) {

@@ -5,8 +5,8 @@
 // page -> worker   {type: "init", runtime: <manifest runtime entry>, precompiled: bool}
 //                  {type: "module", module: WebAssembly.Module} or {type: "module", error}
 //                  {type: "run", request: {id, n, implementations, algorithm}}
-// worker -> page   {status: "loading-runtime" | "runtime-loaded" | "installing" | "installed" |
-//                   "warming-up" | "warmed-up" | "ready" | "log" | "error", ...}
+// worker -> page   {status: "loading-runtime" | "snapshot" | "runtime-loaded" | "installing" |
+//                   "installed" | "warming-up" | "warmed-up" | "ready" | "log" | "error", ...}
 //                  and whatever webworker.handle_json posts ("running", "complete", "error").
 //
 // Both runtimes load from their ES module (pyodide.mjs): Pyodide 314 refuses classic workers,
@@ -102,12 +102,40 @@ async function init(runtime, precompiled) {
   wheels.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   if (precompiled) usePageModule(runtime);
   const { loadPyodide } = await import(runtime.module_url);
-  const pyodide = await loadPyodide({
+  const options = {
     indexURL: runtime.index_url,
     fullStdLib: false, // 0.21.3 would otherwise also load distutils
     stdout: (text) => post({ status: "log", stream: "stdout", text }),
     stderr: (text) => post({ status: "log", stream: "stderr", text }),
-  });
+  };
+  const snapshots = await SnapshotStore.open(runtime);
+  const saved = await snapshots.load();
+  let pyodide = null;
+  let restored = false;
+  let snapshot = null; // to save for the next visit, once the page is ready
+  if (saved) {
+    try {
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: saved });
+      restored = true;
+      post({ status: "snapshot", restored: true, bytes: saved.byteLength });
+    } catch (error) {
+      post({ status: "log", stream: "stderr", text: `the saved snapshot did not load (${errorText(error)}); starting Python from scratch` });
+      await snapshots.forget();
+    }
+  }
+  if (!pyodide) {
+    // _makeSnapshot: a runtime that has makeMemorySnapshot (314) can then save its started
+    // interpreter; older ones ignore the option.
+    pyodide = await loadPyodide({ ...options, _makeSnapshot: snapshots.usable });
+    if (snapshots.usable && typeof pyodide.makeMemorySnapshot === "function") {
+      // A copy of the memory in a buffer of its own: handed (not copied) to the page, which
+      // saves it while this worker goes on.
+      snapshot = pyodide.makeMemorySnapshot();
+      self.postMessage({ status: "snapshot", made: true, key: snapshots.key, snapshot }, [snapshot.buffer]);
+    }
+  }
+  // "restored" (this start skipped Python's start-up), "saving" (the next one will), or "none".
+  const snapshotState = restored ? "restored" : snapshot ? "saving" : "none";
   post({ status: "runtime-loaded", runtime: runtime.version, pyodide: pyodide.version, elapsed_ms: since(t0) });
 
   // site-packages from sys.path (sysconfig would be one more import at start-up).
@@ -143,6 +171,45 @@ async function init(runtime, precompiled) {
     cross_origin_isolated: self.crossOriginIsolated === true,
     wheels: runtime.wheels.map((w) => w.filename),
     warm_up: warmUp,
+    snapshot: snapshotState,
     ...info,
   });
+}
+
+// A memory snapshot of the started interpreter, saved in this origin's Cache Storage after a
+// first visit (by the page, app.js) and restored on the next (Pyodide's _makeSnapshot /
+// _loadSnapshot, in the pinned 314.0.7; the runtime checks that a snapshot is its own build's):
+// Python's whole start-up (importing and compiling its standard library) is then skipped. Taken
+// right after the runtime starts, before any wheel is installed, so it depends on the runtime
+// alone; keyed by the runtime's URL. Any failure only means a normal start.
+class SnapshotStore {
+  static NAME = "pyodide-memory-snapshots"; // app.js saves into the same cache
+
+  static async open(runtime) {
+    const key = new URL(`${runtime.index_url}memory-snapshot`, self.location.href).href; // never fetched
+    try {
+      return new SnapshotStore(await self.caches.open(SnapshotStore.NAME), key);
+    } catch {
+      return new SnapshotStore(null, key); // no Cache Storage here (not a secure context)
+    }
+  }
+
+  constructor(cache, key) {
+    this.cache = cache;
+    this.key = key;
+    this.usable = cache !== null;
+  }
+
+  async load() {
+    try {
+      const response = this.cache && (await this.cache.match(this.key));
+      return response ? new Uint8Array(await response.arrayBuffer()) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async forget() {
+    await this.cache?.delete(this.key).catch(() => {});
+  }
 }

@@ -70,7 +70,7 @@ after(() => {
     const first = Object.entries(t.first_runs || {})
       .map(([algorithm, r]) => `${algorithm} (${r.page}) fib_python ${r.fib_python_ms.toFixed(2)} ms vs fib_pyrs ${r.fib_pyrs_ms.toFixed(2)} ms`)
       .join("; ");
-    console.log(`Pyodide ${version}: cold start to ready ${t.cold_start_ms} ms, warm reload ${t.warm_reload_ms} ms; first runs at n = 100 000: ${first}`);
+    console.log(`Pyodide ${version}: cold start to ready ${t.cold_start_ms} ms, warm reload ${t.warm_reload_ms} ms (memory snapshot: ${t.snapshot}); first runs at n = 100 000: ${first}`);
   }
   console.log(`load average ${timings.load_average_at_start.map((x) => x.toFixed(2)).join(" ")} at the start, ${timings.load_average_at_end.map((x) => x.toFixed(2)).join(" ")} at the end, ${timings.cpus} CPUs; written to ${path.join(OUT, "timings.json")}`);
 });
@@ -201,6 +201,10 @@ for (const [index, runtime] of manifest.runtimes.entries()) {
           assert.ok(info.warm_up.ms[name][algorithm].length >= 3, JSON.stringify(info.warm_up));
         }
       }
+      // A first visit: nothing to restore; a runtime that can snapshot its started interpreter
+      // saves one for the next visit.
+      assert.ok(["saving", "none"].includes(info.snapshot), info.snapshot);
+      timings.runtimes[version].snapshot = info.snapshot;
     });
 
     test("n = 100 000, fast doubling first: fib_pyrs's first run is faster, the answers agree", { timeout: 2 * RUN_TIMEOUT }, async () => {
@@ -242,8 +246,18 @@ for (const [index, runtime] of manifest.runtimes.entries()) {
     });
 
     test("a warm reload: a fresh worker from the browser's caches, the loop first", { timeout: LOAD_TIMEOUT + 2 * RUN_TIMEOUT }, async () => {
+      if (timings.runtimes[version].snapshot === "saving") {
+        await page.waitForFunction(() => /snapshot of the started Python saved/.test(document.querySelector("#progress").textContent), null, {
+          timeout: RUN_TIMEOUT,
+        });
+      }
       timings.runtimes[version].warm_reload_ms = await startUntilReady(page);
-      assert.equal(await page.evaluate(() => window.fibApp.app.info.runtime), version);
+      const info = await page.evaluate(() => window.fibApp.app.info);
+      assert.equal(info.runtime, version);
+      if (timings.runtimes[version].snapshot === "saving") {
+        assert.equal(info.snapshot, "restored", "the snapshot saved on the first visit is used");
+        assert.match(await page.textContent("#progress"), /Python's started state restored from the snapshot/);
+      }
       assert.equal(await page.locator("#runs tbody tr").count(), 0, "a fresh page");
       const loop = await run(page, { n: "100000", algorithm: "loop" });
       assert.equal(loop.agree, true);
