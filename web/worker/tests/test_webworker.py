@@ -350,16 +350,18 @@ def test_warm_up_runs_every_implementation_and_algorithm(
     implementations["fib_pyrs"] = fake_module(
         "fib_pyrs", fib=recording("rs fib"), fib_iter=recording("rs loop")
     )
-    monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": 1000, "loop": 100})
+    monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": (1000, 2000), "loop": (100,)})
     report = webworker.warm_up()
     rounds = report["rounds"]
     assert webworker.WARM_UP_MIN_ROUNDS <= rounds
     assert set(report["ms"]) == {"fib_python", "fib_pyrs"}
     for times in report["ms"].values():
         assert set(times) == {"doubling", "loop"}
-        assert all(len(calls) == rounds for calls in times.values())
-    assert seen.count(("rs fib", 1000)) == rounds and seen.count(("rs loop", 100)) == rounds
-    assert report["n"] == {"doubling": 1000, "loop": 100}
+        assert set(times["doubling"]) == {"1000", "2000"} and set(times["loop"]) == {"100"}
+        assert all(len(calls) == rounds for by_n in times.values() for calls in by_n.values())
+    for call in [("rs fib", 1000), ("rs fib", 2000), ("rs loop", 100)]:
+        assert seen.count(call) == rounds
+    assert report["n"] == {"doubling": [1000, 2000], "loop": [100]}
     assert report["total_ms"] >= 0
     assert gc.isenabled()
     json.dumps(report)
@@ -378,6 +380,7 @@ def test_warm_up_goes_on_while_calls_get_faster(
     implementations.clear()
     implementations["fib_python"] = fake_module("fib_python", fib=speeding_up, fib_iter=lambda n: 0)
     implementations["fib_pyrs"] = "ModuleNotFoundError: none here"  # skipped, not an error
+    monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": (10,), "loop": (10,)})
     monkeypatch.setattr(webworker, "WARM_UP_MAX_S", 10.0)
     report = webworker.warm_up()
     assert set(report["ms"]) == {"fib_python"}
@@ -395,7 +398,7 @@ def test_warm_up_stops_at_its_time_cap(
         return 0
 
     implementations["fib_pyrs"] = fake_module("fib_pyrs", fib=always_faster, fib_iter=lambda n: 0)
-    monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": 10, "loop": 10})
+    monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": (10,), "loop": (10,)})
     monkeypatch.setattr(webworker, "WARM_UP_MAX_S", 0.0)
     assert webworker.warm_up()["rounds"] == webworker.WARM_UP_MIN_ROUNDS
 
