@@ -370,22 +370,32 @@ def test_warm_up_runs_every_implementation_and_algorithm(
 def test_warm_up_goes_on_while_calls_get_faster(
     implementations: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Calls that keep getting much faster (code being optimized) keep it going, up to the cap."""
-    delays = iter([0.02, 0.015, 0.01, 0.006, 0.003, 0.001] + [0.001] * 50)
+    """Calls that keep getting much faster (code being optimized) keep it going; once they stop,
+    so does the warm-up. The calls take scripted times on a fake clock."""
+    clock = types.SimpleNamespace(now=0.0)
+    durations = iter([0.020, 0.015, 0.010, 0.006, 0.003, 0.001] + [0.001] * 50)
 
     def speeding_up(n: int) -> int:
-        time.sleep(next(delays))
+        clock.now += next(durations)
         return 0
 
+    def constant(n: int) -> int:
+        clock.now += 0.001
+        return 0
+
+    monkeypatch.setattr(webworker, "time", types.SimpleNamespace(perf_counter=lambda: clock.now))
     implementations.clear()
-    implementations["fib_python"] = fake_module("fib_python", fib=speeding_up, fib_iter=lambda n: 0)
+    implementations["fib_python"] = fake_module("fib_python", fib=speeding_up, fib_iter=constant)
     implementations["fib_pyrs"] = "ModuleNotFoundError: none here"  # skipped, not an error
     monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": (10,), "loop": (10,)})
     monkeypatch.setattr(webworker, "WARM_UP_MAX_S", 10.0)
     report = webworker.warm_up()
     assert set(report["ms"]) == {"fib_python"}
-    assert report["rounds"] >= 6  # went on past the minimum while the calls got faster
-    assert report["rounds"] < 56  # and stopped once they did not
+    # Rounds 2-6 each made the doubling call faster by more than WARM_UP_GAIN; round 7 did not.
+    assert report["rounds"] == 7
+    assert report["ms"]["fib_python"]["doubling"]["10"][:6] == pytest.approx(
+        [20.0, 15.0, 10.0, 6.0, 3.0, 1.0]
+    )
 
 
 def test_warm_up_stops_at_its_time_cap(
