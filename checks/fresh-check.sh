@@ -9,6 +9,9 @@
 #                 check-first   `make check` as the very first command
 #                 webapp-first  `make webapp` as the very first command, then the browser test
 #                               against that server: the page must reach "ready" and run
+#                 pythons       the host wheels in dist/ in every CPython this suite packages
+#                               (checks/test-pythons.sh in-root): the root gets a copy of those
+#                               wheels, and out/pythons/ is copied back to out/pythons/SUITE/
 #     --keep      keep the root afterwards (its path is printed)
 #
 # The root is `debootstrap --variant=minbase` (like the debian:bookworm image: no python3, make,
@@ -80,6 +83,10 @@ if [ "${PRF_FRESH_INNER:-}" = 1 ]; then
     "$R/root/.cargo/registry/index"
 
   git clone -q "$ROOT" "$R/root/project"
+  if [ "$SCENARIO" = pythons ]; then # the artifacts under test: the host wheels built outside
+    mkdir -p "$R/root/project/dist"
+    cp "$DIST"/fib_pyrs-*-cp3*linux*.whl "$DIST"/fib_python-*-py3-none-any.whl "$R/root/project/dist/"
+  fi
   printf '%s\t%s\t0\n' "new root (debootstrap, network setup, clone)" "$SECONDS" >"$R/.fresh-times"
   log "fresh root ready in ${SECONDS}s: $R ($(git -C "$R/root/project" log -1 --format='%h %s'))"
 
@@ -108,11 +115,17 @@ if [ "${PRF_FRESH_INNER:-}" = 1 ]; then
     return $rc
   }
 
-  timed "install make (the README's prerequisite)" \
-    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q make >/dev/null'
+  if [ "$SCENARIO" != pythons ]; then
+    timed "install make (the README's prerequisite)" \
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q make >/dev/null'
+  fi
   case "$SCENARIO" in
     readme | check-first)
       for cmd in "$@"; do timed "$cmd" "$cmd"; done
+      ;;
+    pythons)
+      timed "apt-get update" "apt-get update -qq"
+      for v in "$@"; do timed "CPython $v" "checks/test-pythons.sh in-root $SUITE $v"; done
       ;;
     webapp-first)
       port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
@@ -143,6 +156,10 @@ case "$SCENARIO" in
   readme) mapfile -t commands < <(readme_commands) ;;
   check-first) commands=("make check") ;;
   webapp-first) commands=() ;;
+  pythons) # the CPython versions of the host wheels, each tested where the suite packages it
+    use_python
+    read -ra commands < <("$PY" "$ROOT/checks/wheel_tags.py" pythons)
+    ;;
   *) die "unknown scenario $SCENARIO" ;;
 esac
 [ "$SCENARIO" != readme ] || [ ${#commands[@]} -gt 0 ] || die "no commands in README.md's Quick start"
@@ -172,6 +189,11 @@ finish() {
       cat "$R/root/project/out/check/stage-timings.txt"
     fi
     printf '  %-52s %5ss\n' "total" $((SECONDS - start))
+  fi
+  if [ "$SCENARIO" = pythons ] && [ -d "$R/root/project/out/pythons" ] && ! mounted_under "$R"; then
+    rm -rf "$ROOT/out/pythons/$SUITE"
+    mkdir -p "$ROOT/out/pythons"
+    cp -r "$R/root/project/out/pythons" "$ROOT/out/pythons/$SUITE"
   fi
   if [ "$KEEP" = 1 ]; then
     echo "the root is kept: $R"

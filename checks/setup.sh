@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the other checks need on a Debian 12 machine, idempotently (a second run takes
 # seconds). Usage: checks/setup.sh [rust|python|node|pyodide-deps|emscripten|browser|nix|load|all]...
+#        checks/setup.sh python3.X   Debian's CPython 3.X with venv (checks/test-pythons.sh)
 source "$(dirname "$0")/lib.sh"
 
 setup_rust() {
@@ -88,6 +89,8 @@ setup_emscripten() {
 setup_browser() { [ "$PROVIDED" = 1 ] || apt_need chromium fonts-liberation; }
 setup_nix() { [ "$PROVIDED" = 1 ] || apt_need nix-bin; }
 setup_load() { [ "$PROVIDED" = 1 ] || apt_need wrk; }
+# Another CPython from the machine's Debian suite, for proving a host wheel in it.
+setup_interpreter() { apt_need "$1" "$1-venv"; }
 
 [ $# -gt 0 ] || set -- all
 for component in "$@"; do
@@ -100,6 +103,7 @@ for component in "$@"; do
     browser) setup_browser ;;
     nix) setup_nix ;;
     load) setup_load ;;
+    python3.[0-9]*) setup_interpreter "$component" ;;
     all) setup_rust; setup_python; setup_node; setup_pyodide_deps; setup_emscripten; setup_browser; setup_nix ;;
     *) die "unknown component $component" ;;
   esac
