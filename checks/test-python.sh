@@ -41,10 +41,11 @@ from importlib.metadata import distribution
 tags = [l.split(":", 1)[1].strip() for l in distribution("fib-pyrs").read_text("WHEEL").splitlines()
         if l.startswith("Tag:")]
 cp = f"cp{sys.version_info.major}{sys.version_info.minor}"
-print(f"CPython {sys.version.split()[0]} ({sys.executable}, {sysconfig.get_platform()}): "
-      f"fib_pyrs wheel {', '.join(tags)}")
 if not tags or not all(t.startswith(f"{cp}-{cp}-") for t in tags):
     sys.exit(f"pip installed a fib_pyrs wheel tagged {tags}, not the one built for {cp}")
+platforms = ".".join(t.split("-", 2)[2] for t in tags)
+print(f"CPython {sys.version.split()[0]} ({sys.executable}, {sysconfig.get_platform()}): "
+      f"fib_pyrs wheel {cp}-{cp}-{platforms}")
 PY
 
 cd "$ROOT/python"
