@@ -125,7 +125,7 @@ if [ "${PRF_FRESH_INNER:-}" = 1 ]; then
       ;;
     pythons)
       timed "apt-get update" "apt-get update -qq"
-      for v in "$@"; do timed "CPython $v" "checks/test-pythons.sh in-root $SUITE $v"; done
+      for v in "$@"; do timed "CPython $v, if $SUITE packages it" "checks/test-pythons.sh in-root $SUITE $v"; done
       ;;
     webapp-first)
       port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
