@@ -67,10 +67,17 @@ if [ "${PRF_FRESH_INNER:-}" = 1 ]; then
   rm -f "$R/etc/apt/sources.list"
   if [ "$SUITE" = bookworm ]; then
     cp "$sources" "$R/etc/apt/sources.list.d/debian.sources"
-  else # the same mirrors, this suite's names (sid has no updates or security suites)
-    sed -E "s/^Suites: bookworm-security\$/Suites: $SUITE-security/; s/^Suites: bookworm( bookworm-updates)?\$/Suites: $SUITE\1/; s/bookworm-updates/$SUITE-updates/" \
-      "$sources" >"$R/etc/apt/sources.list.d/debian.sources"
-    [ "$SUITE" != sid ] || sed -i -E '/-security/,/^$/d; s/ sid-updates//' "$R/etc/apt/sources.list.d/debian.sources"
+  else # the same mirrors, this suite's names (sid has no updates or security suites: the
+    # stanza of the security suite goes whole)
+    awk -v suite="$SUITE" '
+      function flush() { if (stanza != "" && !drop) printf "%s\n", stanza; stanza = ""; drop = 0 }
+      /^$/ { flush(); next }
+      /^Suites:/ {
+        gsub(/bookworm/, suite)
+        if (suite == "sid") { if (/sid-security/) drop = 1; sub(/ sid-updates/, "") }
+      }
+      { stanza = stanza $0 "\n" }
+      END { flush() }' "$sources" >"$R/etc/apt/sources.list.d/debian.sources"
   fi
   mkdir -p "$R/usr/local/share/ca-certificates" "$R/etc/ssl/certs"
   cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/" 2>/dev/null || true
