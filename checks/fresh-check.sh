@@ -78,6 +78,10 @@ if [ "${PRF_FRESH_INNER:-}" = 1 ]; then
       }
       { stanza = stanza $0 "\n" }
       END { flush() }' "$sources" >"$R/etc/apt/sources.list.d/debian.sources"
+    # sid's Release file is valid for a week only, and this machine's mirror serves a snapshot
+    # older than that: apt would refuse it as expired (signatures are still checked).
+    [ "$SUITE" != sid ] ||
+      echo 'Acquire::Check-Valid-Until "false";' >"$R/etc/apt/apt.conf.d/99snapshot-mirror"
   fi
   mkdir -p "$R/usr/local/share/ca-certificates" "$R/etc/ssl/certs"
   cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/" 2>/dev/null || true
