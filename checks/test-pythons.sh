@@ -83,10 +83,12 @@ summary() {
 mode=${1:-}
 if [ "$mode" = in-root ]; then
   suite=${2:?in-root SUITE X.Y} v=${3:?in-root SUITE X.Y}
-  if ! apt-cache show "python$v" >/dev/null 2>&1; then
-    log "Debian $suite has no python$v: not tested here"
-    exit 0
-  fi
+  for p in "python$v" "python$v-venv"; do
+    if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+      log "Debian $suite has no $p to install: CPython $v not tested here"
+      exit 0
+    fi
+  done
   "$C/setup.sh" "python$v"
   prove "/usr/bin/python$v" "Debian $suite"
   exit
