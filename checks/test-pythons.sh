@@ -70,9 +70,11 @@ summary() {
   files=$(find "$OUT" -name summary.tsv 2>/dev/null | sort)
   [ -n "$files" ] || return 0
   echo
-  echo "host wheels in their interpreters (F(10^4): median per call, fib_pyrs.fib / fib_python.fib):"
+  echo "the host wheels, each in its own CPython (F(10^4): median per call, Rust and Python doubling):"
   # shellcheck disable=SC2086
-  awk -F'\t' '{ printf "  %-8s %-22s %-6s %-20s %-12s %-10s %s\n  %8s %s\n", $1, $2, $5, $6, $7, $8, $4, "", $3 }' $files
+  awk -F'\t' 'BEGIN { printf "  %-8s %-24s %-7s %-11s %-11s %-11s %s\n", "CPython", "where", "result",
+                        "tests", "fib_pyrs", "fib_python", "wheel (interpreter)" }
+    { printf "  %-8s %-24s %-7s %-11s %-11s %-11s %s (%s)\n", $1, $2, $5, $6, $7, $8, $4, $3 }' $files
   for v in $versions; do
     # shellcheck disable=SC2086
     awk -F'\t' -v v="$v" '$5 == "ok" && index($1, v ".") == 1 { found = 1 } END { exit !found }' $files ||
