@@ -86,7 +86,8 @@ mode=${1:-}
 if [ "$mode" = in-root ]; then
   suite=${2:?in-root SUITE X.Y} v=${3:?in-root SUITE X.Y}
   for p in "python$v" "python$v-venv"; do
-    if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+    policy=$(apt-cache policy "$p" 2>/dev/null) # whole, not piped into grep -q (SIGPIPE)
+    if ! grep -q 'Candidate: [^(]' <<<"$policy"; then
       log "Debian $suite has no $p to install: CPython $v not tested here"
       exit 0
     fi
@@ -120,6 +121,11 @@ for where in "$@"; do
       ;;
     bookworm | trixie | sid | forky)
       stage "Debian $where root" "$C/fresh-check.sh" --suite "$where" --scenario pythons || rc=1
+      # Every suite packages one of the built versions: a root that proved none went wrong.
+      grep -qP '\tok\t' "$OUT/$where/summary.tsv" 2>/dev/null || {
+        warn "the Debian $where root proved no interpreter"
+        rc=1
+      }
       ;;
     *) die "unknown place $where (local, or a Debian suite)" ;;
   esac
