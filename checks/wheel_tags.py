@@ -30,7 +30,11 @@ def host_pythons() -> list[str]:
     """The CPython versions the host wheels are built for: the `Python :: 3.X` classifiers of
     fib-pyrs's pyproject.toml, so what PyPI shows and what is built are one list."""
     classifiers = tomllib.loads(PYPROJECT.read_text())["project"]["classifiers"]
-    found = [m.group(1) for c in classifiers if (m := re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", c))]
+    found = [
+        m.group(1)
+        for c in classifiers
+        if (m := re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", c))
+    ]
     if not found:
         fail(f"{PYPROJECT} names no `Programming Language :: Python :: 3.X` classifier")
     return sorted(found, key=lambda v: tuple(map(int, v.split("."))))
@@ -61,7 +65,9 @@ def check(wheel: Path, expected: str, declared_tags: set[str] | None = None) -> 
     if name_tag != expected:
         fail(f"{wheel.name}: file name says {name_tag}, expected {expected}")
     if declared != want:
-        fail(f"{wheel.name}: WHEEL declares {sorted(declared)}, expected {sorted(want)}")
+        fail(
+            f"{wheel.name}: WHEEL declares {sorted(declared)}, expected {sorted(want)}"
+        )
     print(f"tag ok: {wheel.name} is {expected}")
 
 
@@ -75,7 +81,9 @@ def check_host(wheel: Path) -> None:
 
     out = subprocess.run(
         [sys.executable, "-m", "auditwheel", "show", "--json", str(wheel)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     report = json.loads(out)
     policy_name = report.get("overall_tag", "")
@@ -86,11 +94,17 @@ def check_host(wheel: Path) -> None:
     py, abi, name_platforms = wheel.stem.split("-")[-3:]
     platforms = set(name_platforms.split("."))
     if policy.name not in platforms or not platforms <= {policy.name, *policy.aliases}:
-        fail(f"{wheel.name}: file name says {name_platforms}, auditwheel allows exactly "
-             f"{policy.name} (aliases: {', '.join(policy.aliases) or 'none'})")
+        fail(
+            f"{wheel.name}: file name says {name_platforms}, auditwheel allows exactly "
+            f"{policy.name} (aliases: {', '.join(policy.aliases) or 'none'})"
+        )
     if py != abi or not re.fullmatch(r"cp3\d+", py):
         fail(f"{wheel.name}: expected a CPython-specific wheel, got {py}-{abi}")
-    check(wheel, f"{py}-{abi}-{name_platforms}", declared_tags={f"{py}-{abi}-{p}" for p in platforms})
+    check(
+        wheel,
+        f"{py}-{abi}-{name_platforms}",
+        declared_tags={f"{py}-{abi}-{p}" for p in platforms},
+    )
 
 
 def check_pyodide(version: str, wheel: Path) -> None:
