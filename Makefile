@@ -13,7 +13,8 @@ WHERE ?= local trixie sid
 
 .PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 sdist \
 	test-rust fuzz test-python test-pythons test-sdist test-pyodide reproducible test-web \
-	test-browser check-flake benchmark benchmark-smoke webapp load check fresh-check clean
+	test-browser check-flake eval-flake store-layout benchmark benchmark-smoke webapp load check \
+	fresh-check clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.%-]+:.*## / {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,7 +24,7 @@ setup: ## Install every tool the project needs (Debian packages, Python venv, np
 
 lock: ## Re-resolve the Python locks (host venv, test tools for every CPython, each Pyodide runtime's test deps) with hashes
 	@$(CHECKS)/lock.sh
-	@$(CHECKS)/setup.sh pyodide-deps
+	@$(CHECKS)/setup.sh pyodide-deps host-wheels
 	@python3 $(CHECKS)/flake_check.py wheels-nix --write
 
 wheels: ## Build every wheel and the fib_pyrs sdist into dist/
@@ -81,9 +82,17 @@ test-browser: wheels ## Real uvicorn + headless Chromium run the page in both ru
 	@$(CHECKS)/setup.sh browser
 	@$(CHECKS)/test-browser.sh
 
-check-flake: ## Parse flake.nix, check flake.lock and the Pyodide hashes against npm's files
+check-flake: ## Parse flake.nix; check flake.lock and its pins against the locks, npm's files and the venv
 	@$(CHECKS)/setup.sh node nix pyodide-deps
 	@$(CHECKS)/flake.sh
+
+store-layout: wheels ## Run the flake's apps' scripts from a read-only store-like tree (no Nix needed)
+	@$(CHECKS)/setup.sh node
+	@$(CHECKS)/store-layout.sh
+
+eval-flake: ## Evaluate every flake output to a derivation offline (stand-ins for nixpkgs, rust-overlay)
+	@$(CHECKS)/setup.sh nix
+	@$(CHECKS)/flake-eval.sh
 
 benchmark: wheels ## The main job: Python vs Rust, native and in Pyodide; table, JSON and plot (ARGS="--python python3.12 ...")
 	@$(CHECKS)/benchmark.sh $(ARGS)

@@ -11,9 +11,13 @@
 
   # Every output runs the same scripts in checks/ that `make` runs on Debian; only the providers
   # of the tools differ (PRF_PROVIDED_TOOLS=1: the scripts install nothing and take tools from
-  # PATH). checks/flake.sh verifies what can be verified without building: it parses this file,
-  # checks flake.lock, and compares every pinned hash below with the files the host path
-  # installed from npm and PyPI.
+  # PATH). The versions come from the same locks as on the host path: the Python tools from
+  # python/requirements.lock (each wheel a fixed-output fetch, installed by pip against the lock's
+  # hashes), the npm packages (Pyodide runtimes, playwright-core) from web/package-lock.json's
+  # integrity hashes, the crates from the Cargo.lock files. What can be checked without a Nix
+  # store is checked by `make check`: checks/flake.sh (pins against the locks and the installed
+  # files), checks/flake-eval.sh (every output evaluated to a derivation against stand-ins for
+  # nixpkgs and rust-overlay) and checks/store-layout.sh (the apps' scripts in a store-like tree).
   outputs =
     {
       self,
@@ -21,14 +25,14 @@
       rust-overlay,
     }:
     let
-      # All fixed-output hashes in one place (the pyodide and emsdk URLs below are the only
-      # download locations written in this repository). `nix eval .#pins` shows them.
+      # What is pinned here and not in a lock file. `nix eval .#pins` shows it.
       pins = {
         rust = "1.96.0";
 
         # Prebuilt emsdk releases (emscripten-releases revisions and hashes as emsdk records them
         # at its release tags). The 3.1.14 hash belongs to the .tbz2; since 3.1.47 the hashes
-        # belong to the .tar.xz. Both unpack to install/.
+        # belong to the .tar.xz. Both unpack to install/. These are the only download locations
+        # written in this repository (the release storage of emscripten, not a package registry).
         emsdk = {
           "3.1.14" = {
             url = "https://storage.googleapis.com/webassembly/emscripten-releases-builds/linux/ade9d780ff17c88d81aa13860361743e3c1e1396/wasm-binaries.tbz2";
@@ -40,47 +44,139 @@
           };
         };
 
-        # The runtime files of the npm packages pyodide@<version>, one fixed-output fetch each
-        # from a mirror that serves the package's files verbatim: the hashes are those of the
-        # npm package's own bytes (checks/flake.sh compares them with web/node_modules).
+        # The Pyodide runtimes (the pyodide-<version> npm aliases of web/package.json, whose files
+        # come from web/package-lock.json): the Python and emscripten version of each, as the
+        # runtime's own lock file states them (checks/flake.sh compares), to pick its emsdk and
+        # its test wheels without reading the npm package during evaluation.
         pyodide = {
           "0.21.3" = {
             python = "3.10";
             emscripten = "3.1.14";
-            url = "https://cdn.jsdelivr.net/npm/pyodide@0.21.3/";
-            files = {
-              "pyodide.js" = "sha256-DidFxNFlA8PEzZIH+bMXD+66E4HRqSQahnxahovvDWo=";
-              "pyodide.mjs" = "sha256-eo9h3DECsuHWq3Ww2bC/5S9WYxAIzu6e+R1CAt3te6A=";
-              "pyodide.asm.js" = "sha256-ceTqGR43dDyk2bycSJMQi3dO5JokGUWUyuvmmpTjf2M=";
-              "pyodide.asm.wasm" = "sha256-nrFMiszNCLd4cQ3ZYfUvPEddrZWuUSxPNbUwSez1Ayw=";
-              "pyodide.asm.data" = "sha256-GMEcTufhoBWhE6h1J8fV8HdlT6Q5u4eCjyvCgC29cUs=";
-              "repodata.json" = "sha256-6aMysIWEie0Pj1rj3+tzbWhZuUngeuPtTgM20X2SqpI=";
-              "distutils.tar" = "sha256-JomcoLfRw/fOTy5D86cB1RrYGjL0b8N02qez5vv89YE=";
-              "pyodide_py.tar" = "sha256-8dvS4YvgEQFwZ4jRcb5RmCKkuOd25TfPZfZOJKE9EwM=";
-              "pyodide_tblib-1.7.1-py3-none-any.whl" = "sha256-kBjJKopMXhnG6QiPPsmheJV9a0FuYKVs1/0udjWT8oE=";
-            };
           };
           "314.0.7" = {
             python = "3.14";
             emscripten = "5.0.3";
-            url = "https://cdn.jsdelivr.net/npm/pyodide@314.0.7/";
-            files = {
-              "pyodide.js" = "sha256-MUG4FHFacuWbUbGxi5zq5b8Z98hSQX5DG7CjT+rfglw=";
-              "pyodide.mjs" = "sha256-bx1g979Sm+swDw9HmDySHTmCNjZAuiCvDjjv3dvGYQk=";
-              "pyodide.asm.mjs" = "sha256-983I7OgGeM63EvjmXr5tOoMgOhgMOZhl9JYSoFFpNjU=";
-              "pyodide.asm.wasm" = "sha256-zDbjyrBP38mmP/E+tS6uK5Eb9GwCXMeygfOUvT3h1eY=";
-              "python_stdlib.zip" = "sha256-+hlX5XdwaPxPdDf5bYYK4vvpwZcyugbITgBOwW3X3Xo=";
-              "pyodide-lock.json" = "sha256-XcL8EZEIvBSMdFfchudnW1yH4cr9QgucNMHq73s2wBA=";
-            };
           };
         };
 
+        # std's own Cargo.lock for -Zbuild-std, committed so that vendoring it needs no import
+        # from derivation; the vendor derivation fails unless it equals the rust-src component's
+        # (and checks/flake.sh compares it with Debian's rust-web-src of the same version).
+        stdCargoLock = "checks/nix/rust-src-1.96.0-library-Cargo.lock";
+
+        # The shared libraries the lock's manylinux wheels need from the system (beyond glibc and
+        # what the wheels bundle), and the nixpkgs package that provides each to autoPatchelf.
+        # checks/flake.sh reads every ELF file of the Python environment and fails on a library
+        # missing here.
+        pythonSystemLibraries = {
+          "libstdc++.so.6" = "stdenv.cc.cc.lib";
+          "libgcc_s.so.1" = "stdenv.cc.cc.lib";
+          "libz.so.1" = "zlib";
+        };
+
+        # The wheels python/requirements.lock installs on x86_64-linux CPython 3.11: file name and
+        # sha256 (one of the lock's hashes for that requirement; nixpkgs' fetchPypi derives the
+        # download location from the file name). checks/flake.sh checks this table against the
+        # lock and against the files pip downloads for that platform; `make lock` rewrites it.
+        # BEGIN host-wheels
+        hostWheels = {
+          "annotated_doc-0.0.7-py3-none-any.whl" =
+            "6bc31bbbec6dfaaedc1676dbc11dbda96fe22a2b5c400e9ebad113fec44a9dc6";
+          "annotated_types-0.8.0-py3-none-any.whl" =
+            "f072f4d804ea359e4eaf198b1af7a8b0943881a87f31bb764f8bf219bb9419e0";
+          "anyio-4.16.0-py3-none-any.whl" =
+            "c66ae634e0b8228396b801741beb3294326d4b6102f7bba4041c0dfb58c29026";
+          "ast_serialize-0.13.1-cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl" =
+            "9f99786e0d62082a5b121b3437f3167562133711df22128de1e9886f57f0b226";
+          "auditwheel-6.8.2-py3-none-any.whl" =
+            "05fd2dd4b743217cd5f66066adc95b03a079424b1f0a878ad1e40fe2cdea4704";
+          "certifi-2026.10.19.post1-py3-none-any.whl" =
+            "1324c476b4811eff41a8bc2122cd0bbd4d9c7234c725446d99ab1612b3a7fdd2";
+          "click-8.5.1-py3-none-any.whl" = "8bb5376d2006950386f8c6427613334a2acadc5f559cb80e638d00b4df957e37";
+          "contourpy-1.3.3-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl" =
+            "51e79c1f7470158e838808d4a996fa9bac72c498e93d8ebe5119bc1e6becb0db";
+          "cycler-0.12.1-py3-none-any.whl" =
+            "85cef7cff222d8644161529808465972e51340599459b8ac3ccbac5a854e0d30";
+          "fastapi-0.165.0-py3-none-any.whl" =
+            "896f48462042bb4f162147eb8fac7e858753dc1f486765709baf105d70e4fc5b";
+          "fonttools-4.68.0-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl" =
+            "4b9c89b5876f1a74b1341632dfaf4c4c2be565d76c060445df401ebe7a4ceefa";
+          "gmpy2-2.3.2-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl" =
+            "f43b3ab2b86a39c8fbc595619443f150b06d88879d72a7014c175b35c8a7b6b3";
+          "h11-0.16.0-py3-none-any.whl" = "63cf8bbe7522de3bf65932fda1d9c2772064ffb3dae62d55932da54b31cb6c86";
+          "hatchling-1.33.0-py3-none-any.whl" =
+            "415290b84f464d2884303fca8974d38e7b85579069fab02a15db0828fbb1446d";
+          "httpcore-1.0.9-py3-none-any.whl" =
+            "2d400746a40668fc9dec9810239072b40b4484b640a8c38fd654a024c7a1bf55";
+          "httpx-0.28.1-py3-none-any.whl" =
+            "d909fcccc110f8c7faf814ca82a9a4d816bc5a6dbfea25d6591d6985b8ba59ad";
+          "hypothesis-6.170.17-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl" =
+            "ba5757621056597fd71d101357fed17b7f200592ca6050b59bf6733869de9fc5";
+          "idna-3.20-py3-none-any.whl" = "ab7ae7122974553370f0bdb919e1a960b2cd1bc1ef0276416d896db81c14582c";
+          "iniconfig-2.3.1-py3-none-any.whl" =
+            "9121e2c1fdb355232495be3194c8dfe87ccc2d5dee45947b78e68f499790d7a7";
+          "kiwisolver-1.5.1-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl" =
+            "95a02752aa032eef4aed01cda6d9b687c669bd0396bf4519eef8bba22a286720";
+          "librt-0.17.0-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl" =
+            "598c5455f07fc182a926b88e63776c49dc4cf47465c998cbc6ba1f010b875b51";
+          "matplotlib-3.11.2-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl" =
+            "07d9b9fa60cd4c393692f50d0bb03123242ddf61c99bb0e95e75feb354e7c1a8";
+          "maturin-1.16.0-py3-none-manylinux2010_x86_64.manylinux_2_12_x86_64.musllinux_1_1_x86_64.whl" =
+            "837db2f4d93d4899c3ac393fb3cc9eebf35b6002336e5d574f4a4fb6c49fe283";
+          "mypy-2.4.1-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl" =
+            "b69a15fc2e75858d6b15e91ed3a0dcff1a533265183b64734138791fe0f49aa5";
+          "mypy_extensions-1.2.0-py3-none-any.whl" =
+            "993e7a20aa5671eb41a7132cf555af30062da99729601601b9a8382b11cae768";
+          "numpy-2.4.6-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl" =
+            "89cd468399cfd2504718f0ba50e410dca55a170b61a02ad92bb18c8a65186e93";
+          "opentelemetry_api-1.45.2-py3-none-any.whl" =
+            "2cbd737377e710ee740d261c94e93fa0f08e6d037c18f17513cc0a2d94479a34";
+          "packaging-26.4-py3-none-any.whl" =
+            "81383611a09c1bc0b08b76e0fd5829d7c6824c65b27a6aee339da133f4233ea2";
+          "pathspec-1.1.1-py3-none-any.whl" =
+            "a00ce642f577bf7f473932318056212bc4f8bfdf53128c78bbd5af0b9b20b189";
+          "pillow-13.0.0-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl" =
+            "a625df9a2a5597fa5e5266e01aefc82604bb85d291e3547981e863560d75da6c";
+          "pluggy-1.7.0-py3-none-any.whl" =
+            "7dd7b0d8832ba3cb632c306926ded123429211b83641b35dc5c41ad2d34f9bec";
+          "pydantic-2.14.4-py3-none-any.whl" =
+            "653a2ad9f6d8858529c77c72717d0ea991d6c6837fe683246b2f4b2bbfc3fadc";
+          "pydantic_core-2.50.5-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl" =
+            "488319076ec92908b91fc6265ce761f1d78748f69f85518564fd16bf333e1b70";
+          "pyelftools-0.33-py3-none-any.whl" =
+            "f215ad5f47d3f1373a21496a6c9e0707c622840d0622f23ff7ce08678b020036";
+          "pygments-2.21.0-py3-none-any.whl" =
+            "2363c69b61c4a97c838da3b130dcd6468f4848992b21a82f2a63ec34377137d9";
+          "pyparsing-3.3.3-py3-none-any.whl" =
+            "ece8c00a69cf01b45d0b1dedabb469c90d8caf996d4fda40f147627a122849a4";
+          "pytest-9.2.0-py3-none-any.whl" =
+            "07acdcf88ec174f907dc01af70bf52d49b014bbab03faeeade31c96b18c2e588";
+          "python_dateutil-4.0.0-py3-none-any.whl" =
+            "a5e246f79eb80475e691bf93862cead98decd8a498cf53ba0516fcdc0f50dc1c";
+          "ruff-0.17.6-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl" =
+            "aa3b08254a732acba246891089a152c47c5733dc36b8ecb76ce8602f8326e5e4";
+          "sortedcontainers-2.4.0-py2.py3-none-any.whl" =
+            "a163dcaede0f1c021485e957a39245190e74249897e2ae4b2aa38595db237ee0";
+          "starlette-1.10.0-py3-none-any.whl" =
+            "478c0ab3b4ced6e82719849c118fa406f0278a3499c1a898cd15cd31bdc38ce4";
+          "tomlkit-0.15.2-py3-none-any.whl" =
+            "05562412163a3037b94497385fb7f9204c637bc605af7a48199e41cf2272f437";
+          "trove_classifiers-2026.9.21.13-py3-none-any.whl" =
+            "8b1ff4f9c191b1040b71c37f1e445ab99732911e3cd91de52838453a854d7a17";
+          "typing_extensions-4.16.0-py3-none-any.whl" =
+            "481caa481374e813c1b176ada14e97f1f67a4539ce9cfeb3f350d78d6370c2e8";
+          "typing_inspection-0.4.5-py3-none-any.whl" =
+            "bc210535442b39e1bf2805e0c7a17dfd6a4ace760c84c7f7d16245d23a6b1c39";
+          "tzdata-2026.6-py2.py3-none-any.whl" =
+            "0a10eec6e13ef16b627fabed9a5f2ba61a62b1c67f327305f4e7e412a70b4aec";
+          "uvicorn-0.54.0-py3-none-any.whl" =
+            "505bdb0f318731d45f1f712071fc781a8981f6847a31c902c9f5e652d4f67faf";
+        };
+        # END host-wheels
+
         # The pure wheels the Pyodide test run installs inside each runtime (pytest, hypothesis,
         # their dependencies, micropip where the runtime has one): file name and sha256 exactly
-        # as python/pyodide-py<X.Y>.lock records them (nixpkgs' fetchPypi derives the download
-        # location from the file name). checks/flake.sh checks this table against the locks and
-        # the wheels the host path downloaded; `python3 checks/flake_check.py wheels-nix --write` rewrites
-        # it again after `make lock`.
+        # as python/pyodide-py<X.Y>.lock records them. Checked and rewritten like hostWheels.
         # BEGIN pyodide-test-wheels
         pyodideTestWheels = {
           "3.10" = {
@@ -127,8 +223,8 @@
       };
 
       # x86_64-linux only: emsdk 3.1.14 (the toolchain of Pyodide 0.21.3) has no linux-arm64
-      # build, and the wheels, tests and the benchmark all need it; darwin is left out because
-      # the host wheel is a manylinux wheel and the scripts target Linux.
+      # build, and the wheels, tests and the benchmark all need it; the lock's host wheels are
+      # x86_64 manylinux wheels; darwin is left out because the scripts target Linux.
       systems = [ "x86_64-linux" ];
       forAllSystems = nixpkgs.lib.genAttrs systems;
 
@@ -170,17 +266,17 @@
             extensions = [ "rust-src" ];
             targets = [ "wasm32-unknown-emscripten" ];
           };
-          # Cargo dependencies from the lock files' own checksums: the workspace's, and std's
-          # own for -Zbuild-std (reading std's Cargo.lock out of rust-src is an import from
-          # derivation: the rust-src component is fetched during evaluation).
+          # Cargo dependencies from the lock files' own checksums: the workspace's, and std's own
+          # for -Zbuild-std (the committed copy of rust-src's library/Cargo.lock, checked here).
+          stdCargoLock = ./. + "/${pins.stdCargoLock}";
           vendor = pkgs.runCommand "py-rust-fib-cargo-vendor" { } ''
+            if ! cmp ${stdCargoLock} ${rustBin.rust-src}/lib/rustlib/src/rust/library/Cargo.lock; then
+              echo "${pins.stdCargoLock} differs from rust-src ${pins.rust}'s library/Cargo.lock" >&2
+              exit 1
+            fi
             mkdir -p $out
             for dir in ${pkgs.rustPlatform.importCargoLock { lockFile = ./rust/Cargo.lock; }} \
-              ${
-                pkgs.rustPlatform.importCargoLock {
-                  lockFile = "${rustBin.rust-src}/lib/rustlib/src/rust/library/Cargo.lock";
-                }
-              }; do
+              ${pkgs.rustPlatform.importCargoLock { lockFile = stdCargoLock; }}; do
               for crate in "$dir"/*; do
                 # the same name-version in both locks is the same crate (same checksum)
                 if [ -d "$crate" ] && [ ! -e "$out/$(basename "$crate")" ]; then
@@ -264,51 +360,7 @@
             };
           emsdk = lib.mapAttrs (version: _: mkEmsdk version) pins.emsdk;
 
-          # --- Pyodide runtimes: one fixed-output fetch per file, laid out like the npm package
-          mkPyodide =
-            version:
-            let
-              rt = pins.pyodide.${version};
-              packageJson = builtins.toJSON {
-                name = "pyodide";
-                inherit version;
-                main = "pyodide.js";
-              };
-            in
-            pkgs.runCommand "pyodide-${version}" { } (
-              ''
-                mkdir -p $out
-                echo ${lib.escapeShellArg packageJson} > $out/package.json
-              ''
-              + lib.concatStrings (
-                lib.mapAttrsToList (file: hash: ''
-                  cp ${
-                    pkgs.fetchurl {
-                      url = rt.url + file;
-                      inherit hash;
-                    }
-                  } $out/${file}
-                '') rt.files
-              )
-            );
-          pyodide = lib.mapAttrs (version: _: mkPyodide version) pins.pyodide;
-
-          # PRF_NODE_MODULES: the runtimes under their npm alias names, plus playwright-core.
-          # The npm lock has no download locations (only integrity), so playwright-core comes
-          # from nixpkgs' playwright-driver (its own version, driving nixpkgs' chromium).
-          nodeModules = pkgs.runCommand "py-rust-fib-node-modules" { } (
-            ''
-              mkdir -p $out/node_modules
-              ln -s ${pkgs.playwright-driver} $out/node_modules/playwright-core
-            ''
-            + lib.concatStrings (
-              lib.mapAttrsToList (version: drv: ''
-                ln -s ${drv} $out/node_modules/pyodide-${version}
-              '') pyodide
-            )
-          );
-
-          # PRF_PYODIDE_WHEELS: py<X.Y>/ per runtime Python, the locked pure wheels.
+          # --- Python: the host venv of python/requirements.lock, built from the lock's own wheels
           fetchWheel =
             file: sha256:
             let
@@ -325,40 +377,117 @@
               platform = part 4;
               inherit sha256;
             };
-          pyodideTestWheels = pkgs.runCommand "pyodide-test-wheels" { } (
-            lib.concatStrings (
-              lib.mapAttrsToList (
-                python: wheels:
-                ''
-                  mkdir -p $out/py${python}
-                ''
-                + lib.concatStrings (
-                  lib.mapAttrsToList (file: sha256: ''
-                    cp ${fetchWheel file sha256} $out/py${python}/${file}
-                  '') wheels
-                )
-              ) pins.pyodideTestWheels
-            )
+          wheelDir =
+            name: wheels:
+            pkgs.linkFarm name (
+              lib.mapAttrsToList (file: sha256: {
+                name = file;
+                path = fetchWheel file sha256;
+              }) wheels
+            );
+          hostWheels = wheelDir "py-rust-fib-host-wheels" pins.hostWheels;
+          # `python -m venv`, then pip installs exactly python/requirements.lock (its hashes
+          # checked by pip) from those wheels, offline: the same versions as the host path and no
+          # Python package built from source. autoPatchelf points the manylinux binaries (ruff,
+          # maturin, the extension modules) at nixpkgs' glibc and pythonSystemLibraries.
+          python = pkgs.stdenv.mkDerivation {
+            pname = "py-rust-fib-python";
+            version = pkgs.python311.version;
+            dontUnpack = true;
+            dontConfigure = true;
+            dontBuild = true;
+            # the wheels' binaries as pip installs them: no stripping, no RPATH shrinking (their
+            # bundled libraries are found through $ORIGIN); autoPatchelf only adds what is missing
+            dontStrip = true;
+            dontPatchELF = true;
+            nativeBuildInputs = [ pkgs.autoPatchelfHook ];
+            buildInputs = lib.unique (
+              map (attr: lib.getAttrFromPath (lib.splitString "." attr) pkgs) (
+                lib.attrValues pins.pythonSystemLibraries
+              )
+            );
+            installPhase = ''
+              runHook preInstall
+              export HOME=$TMPDIR PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+              ${lib.getExe pkgs.python311} -m venv $out
+              $out/bin/python -m pip install --no-index --find-links ${hostWheels} \
+                --require-hashes --only-binary=:all: -r ${./python/requirements.lock}
+              runHook postInstall
+            '';
+            meta.description = "CPython 3.11 with python/requirements.lock installed from its wheels";
+          };
+
+          # --- npm: the packages of web/package-lock.json, each a fixed-output fetch verified by
+          # the lock's own integrity hash. The lock records no download locations (npm resolves
+          # them from its registry setting), so npm itself fetches each package by name and
+          # version; importNpmLock then installs them offline from those files.
+          npmPackage = lib.importJSON ./web/package.json;
+          npmLock = lib.importJSON ./web/package-lock.json;
+          fetchNpmPackage =
+            modulePath: entry:
+            let
+              name = entry.name or (lib.last (lib.splitString "node_modules/" modulePath));
+            in
+            pkgs.stdenvNoCC.mkDerivation {
+              name = "npm-${lib.replaceStrings [ "@" "/" ] [ "" "-" ] name}-${entry.version}.tgz";
+              nativeBuildInputs = [ pkgs.nodejs ];
+              outputHash = entry.integrity;
+              outputHashMode = "flat";
+              impureEnvVars = lib.fetchers.proxyImpureEnvVars;
+              SSL_CERT_FILE = "${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt";
+              NODE_EXTRA_CA_CERTS = "${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt";
+              buildCommand = ''
+                export HOME=$TMPDIR
+                cd $TMPDIR
+                npm pack --silent --cache $TMPDIR/npm-cache ${lib.escapeShellArg "${name}@${entry.version}"}
+                mv ./*.tgz $out
+              '';
+            };
+          # withDev: playwright-core too (the browser test); the other scripts get the runtimes
+          # only. Optional packages (the npm Node for old host Nodes) are never fetched.
+          nodeModules =
+            { withDev }:
+            let
+              package = if withDev then npmPackage else removeAttrs npmPackage [ "devDependencies" ];
+              wanted = lib.filterAttrs (
+                modulePath: entry:
+                modulePath != "" && !(entry.optional or false) && (withDev || !(entry.dev or false))
+              ) npmLock.packages;
+            in
+            pkgs.importNpmLock.buildNodeModules {
+              nodejs = pkgs.nodejs;
+              inherit package;
+              packageLock = npmLock;
+              derivationArgs = {
+                pname = "py-rust-fib-node-modules${lib.optionalString withDev "-dev"}";
+                npmDeps = pkgs.importNpmLock {
+                  inherit package;
+                  packageLock = npmLock;
+                  packageSourceOverrides = lib.mapAttrs fetchNpmPackage wanted;
+                };
+                npmFlags = "--omit=optional" + lib.optionalString (!withDev) " --omit=dev";
+              };
+            };
+          runtimeNodeModules = nodeModules { withDev = false; };
+          browserNodeModules = nodeModules { withDev = true; };
+
+          # The runtimes as the web app serves them: pyodide-<version> -> the npm package.
+          pyodideRuntimes = pkgs.linkFarm "pyodide" (
+            lib.mapAttrsToList (version: _: {
+              name = "pyodide-${version}";
+              path = "${runtimeNodeModules}/node_modules/pyodide-${version}";
+            }) pins.pyodide
+          );
+
+          # PRF_PYODIDE_WHEELS: py<X.Y>/ per runtime Python, the locked pure wheels.
+          pyodideTestWheels = pkgs.linkFarm "pyodide-test-wheels" (
+            lib.mapAttrsToList (python: wheels: {
+              name = "py${python}";
+              path = wheelDir "pyodide-test-wheels-py${python}" wheels;
+            }) pins.pyodideTestWheels
           );
 
           # --- the tools every script finds on PATH
-          python = pkgs.python311.withPackages (
-            ps: with ps; [
-              pip
-              maturin
-              hatchling
-              auditwheel
-              pytest
-              hypothesis
-              mypy
-              ruff
-              fastapi
-              uvicorn
-              httpx
-              gmpy2
-              matplotlib
-            ]
-          );
           tools = [
             rust
             python
@@ -369,16 +498,17 @@
           ];
 
           # What the scripts read besides PATH; each run adds only what it uses, so a wheel build
-          # does not depend on the browser.
+          # depends neither on the browser nor on playwright-core.
           baseEnv = {
             PRF_PROVIDED_TOOLS = "1";
             PRF_PYTHON = "python3";
-            PRF_NODE_MODULES = "${nodeModules}/node_modules";
+            PRF_NODE_MODULES = "${runtimeNodeModules}/node_modules";
           };
           pyodideEnv = {
             PRF_PYODIDE_WHEELS = "${pyodideTestWheels}";
           };
           browserEnv = {
+            PRF_NODE_MODULES = "${browserNodeModules}/node_modules";
             CHROMIUM = "${pkgs.chromium}/bin/chromium";
             PRF_CHROMIUM = "${pkgs.chromium}/bin/chromium";
             FONTCONFIG_FILE = "${pkgs.makeFontsConf { fontDirectories = [ pkgs.liberation_ttf ]; }}";
@@ -478,6 +608,8 @@
           ) pins.pyodide;
           wheel-emscripten = wheelPyodide."0.21.3";
           wheel-pyodide-314 = wheelPyodide."314.0.7";
+          # A directory of symlinks into the wheel packages: the web app serves such a dist
+          # (checks/store-layout.sh runs the apps against this very shape).
           wheels = pkgs.symlinkJoin {
             name = "py-rust-fib-wheels";
             paths = [
@@ -486,12 +618,6 @@
             ]
             ++ lib.attrValues wheelPyodide;
           };
-          pyodideRuntimes = pkgs.linkFarm "pyodide" (
-            lib.mapAttrsToList (version: drv: {
-              name = "pyodide-${version}";
-              path = drv;
-            }) pyodide
-          );
 
           # The site as the web app serves it (web/static, the wheels, the runtimes): what
           # `nix run .#webapp` serves, through checks/webapp.sh's FIB_WEB_* settings.
@@ -563,8 +689,8 @@
               dist = [ wheels ];
               env = emccEnv;
             };
-            # flake.nix parses, flake.lock is complete, the pins agree with the npm files and the
-            # locks, and the formatting is nixfmt's (required when PRF_PROVIDED_TOOLS=1).
+            # flake.nix parses, flake.lock is complete, the pins agree with the locks, the npm
+            # files and the Python environment (no formatting gate: nothing here runs nixfmt).
             flake = runScript {
               name = "flake";
               script = "flake.sh";
@@ -577,13 +703,11 @@
                   ./python
                   ./rust/Cargo.lock
                   ./web/package.json
+                  ./web/package-lock.json
                 ];
               };
               env = pyodideEnv;
-              extraTools = [
-                pkgs.nix
-                pkgs.nixfmt
-              ];
+              extraTools = [ pkgs.nix ];
             };
           };
 
@@ -645,11 +769,12 @@
               wheel-pyodide-314
               wheels
               site
+              python
               ;
             pyodide = pyodideRuntimes;
             emsdk = emsdk."3.1.14";
             emsdk-5_0_3 = emsdk."5.0.3";
-            node-modules = nodeModules;
+            node-modules = browserNodeModules;
             pyodide-test-wheels = pyodideTestWheels;
             default = wheels;
           };
@@ -678,11 +803,12 @@
                 export PATH=${emsdk."3.1.14"}/wrapped:$PATH
                 export PRF_CACHE="''${PRF_CACHE:-''${XDG_CACHE_HOME:-$HOME/.cache}/py-rust-fib-nix}"
                 unset SOURCE_DATE_EPOCH
-                echo "py-rust-fib: rustc ${pins.rust}, Python 3.11, emsdk ${lib.concatStringsSep " + " (lib.attrNames emsdk)}, Pyodide ${lib.concatStringsSep " + " (lib.attrNames pyodide)}"
+                echo "py-rust-fib: rustc ${pins.rust}, Python ${pkgs.python311.version}, emsdk ${lib.concatStringsSep " + " (lib.attrNames emsdk)}, Pyodide ${lib.concatStringsSep " + " (lib.attrNames pins.pyodide)}"
               '';
             }
           );
 
+          # `nix fmt` (nixfmt); not a gate: `nix flake check` does not check formatting.
           formatter = pkgs.nixfmt;
         };
 

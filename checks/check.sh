@@ -24,5 +24,7 @@ done
 stage "web server tests" "$C/test-web.sh"
 stage "browser test" "$C/test-browser.sh"
 stage "benchmark smoke" "$C/benchmark.sh" --smoke
+stage "apps in a store layout" "$C/store-layout.sh"
 stage "flake" "$C/flake.sh"
+stage "flake evaluation" "$C/flake-eval.sh"
 stage "reproducible wheels" "$C/reproducible.sh"

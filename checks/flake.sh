@@ -4,21 +4,33 @@
 #   - the flake's `pins` output and its `inputs` evaluate (nix-instantiate --eval, no store: the
 #     outputs function is called without nixpkgs, which `pins` does not touch)
 #   - checks/flake_check.py: flake.lock complete and equal to flake.nix's inputs; the Pyodide
-#     runtimes and their file hashes equal to web/package.json's runtimes and the npm files the
-#     host path installed; the Pyodide test wheels equal to python/pyodide-py<X.Y>.lock and the
-#     downloaded wheels; no placeholder hash; only pinned download URLs
-#   - nixfmt --check (required under Nix, where checks.<system>.flake runs this script; Debian
-#     has no nixfmt package, so on the host path it is reported as not run)
-#   - a self-test: copies of the tree with one defect each (a missing narHash, a wrong file
-#     hash, a placeholder, ...) must fail, so none of the checks above can pass vacuously
+#     runtimes equal to web/package.json's and their metadata; web/package-lock.json usable by
+#     the flake's npm fetches; the host wheels equal to python/requirements.lock and the files
+#     pip downloads for x86_64 Linux CPython 3.11; the Pyodide test wheels equal to their locks;
+#     every shared library the Python environment's ELF files need provided; std's committed
+#     Cargo.lock equal to the installed rust-src's; no placeholder hash; only pinned URLs
+#   - no formatting gate: nothing on these machines can run nixfmt (`nix fmt` formats)
+#   - a self-test: copies of the tree with one defect each (a missing narHash, a wheel hash not
+#     in the lock, a placeholder, ...) must fail, so none of the checks above can pass vacuously
+# checks/flake-eval.sh evaluates every output to a derivation against stand-ins.
 # Prints one line per check and "flake: N passed, N failed".
 source "$(dirname "$0")/lib.sh"
 
 [ "$PROVIDED" = 1 ] || apt_need nix-bin
+use_python
+use_rust
 command -v nix-instantiate >/dev/null || die "nix-instantiate not found (Debian package nix-bin)"
 # Parsing and evaluating need no store: the dummy store keeps Nix away from /nix/var and the daemon.
 nixi() { nix-instantiate --store dummy:// "$@"; }
 wheels=${PRF_PYODIDE_WHEELS:-$PRF_CACHE/pyodide-wheels}
+host_wheels=$(python3 "$ROOT/checks/flake_check.py" host-wheels-dir)
+python_prefix=$("$PY" -c 'import sys; print(sys.prefix)')
+# std's Cargo.lock of the installed rust-src, when its Rust is the pinned one
+rust_src=()
+if [ "$("$RUSTC" -V | awk '{print $2}')" = "$RUST_VERSION" ]; then
+  lock="$("$RUSTC" --print sysroot)/lib/rustlib/src/rust/library/Cargo.lock"
+  [ -f "$lock" ] && rust_src=(--rust-src-lock "$lock")
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -57,7 +69,8 @@ eval_json "flake.nix: the description is a string" "$tmp/description.json" \
 # --- 3. the pins against the lock files and the installed npm packages ---------------------------
 if [ -s "$tmp/pins.json" ] && [ -s "$tmp/inputs.json" ]; then
   python3 "$ROOT/checks/flake_check.py" check "$tmp/pins.json" "$tmp/inputs.json" \
-    --wheels "$wheels" >"$tmp/report" 2>&1 || true
+    --wheels "$wheels" --host-wheels "$host_wheels" --python-prefix "$python_prefix" \
+    "${rust_src[@]}" >"$tmp/report" 2>&1 || true
   grep -v '^counts ' "$tmp/report"
   if counts=$(grep '^counts ' "$tmp/report"); then
     read -r _ p f <<<"$counts"
@@ -72,17 +85,7 @@ else
   fail "checks/flake_check.py ran (flake.nix did not evaluate)"
 fi
 
-# --- 4. formatting -------------------------------------------------------------------------------
-if command -v nixfmt >/dev/null; then
-  check "nixfmt --check ${nix_files[*]}" nixfmt --check "${nix_files[@]/#/$ROOT/}"
-elif [ "$PROVIDED" = 1 ]; then
-  : >"$tmp/err"
-  fail "nixfmt is on PATH (PRF_PROVIDED_TOOLS=1)"
-else
-  echo "note nixfmt is not installed (Debian has no package): formatting is checked by the flake's checks.<system>.flake"
-fi
-
-# --- 5. self-test: every kind of defect must make this script fail -------------------------------
+# --- 4. self-test: every kind of defect must make this script fail -------------------------------
 if [ "${PRF_FLAKE_SELF_TEST:-1}" = 1 ]; then
   tree="$tmp/tree"
   copy_tree() {
@@ -90,11 +93,11 @@ if [ "${PRF_FLAKE_SELF_TEST:-1}" = 1 ]; then
     mkdir -p "$tree/rust" "$tree/web"
     cp -r "$ROOT/flake.nix" "$ROOT/flake.lock" "$ROOT/checks" "$ROOT/python" "$tree/"
     cp "$ROOT/rust/Cargo.lock" "$tree/rust/"
-    cp "$ROOT/web/package.json" "$tree/web/"
+    cp "$ROOT/web/package.json" "$ROOT/web/package-lock.json" "$tree/web/"
   }
   run_copy() {
     PRF_FLAKE_SELF_TEST=0 PRF_NODE_MODULES="$WEB_NODE_MODULES" PRF_PYODIDE_WHEELS="$wheels" \
-      PRF_DIST="$tmp/dist" bash "$tree/checks/flake.sh" >"$tmp/err" 2>&1
+      PRF_DIST="$tmp/dist" PRF_CACHE="$PRF_CACHE" bash "$tree/checks/flake.sh" >"$tmp/err" 2>&1
   }
   # mutate FILE PYTHON-EXPR: rewrites FILE (relative to the copy) as PYTHON-EXPR of its text `s`
   mutate() {
@@ -129,13 +132,18 @@ flake.nix does not parse|nix-instantiate --parse flake.nix|flake.nix|s + "{"
 flake.lock node without narHash|flake.lock node|flake.lock|re.sub(r'\n\s*"narHash": "[^"]*",', '', s, count=1)
 flake.lock root inputs differ from flake.nix|flake.lock root inputs|flake.lock|s.replace('"rust-overlay": "rust-overlay"', '"overlay": "rust-overlay"', 1)
 flake.lock rev that is not a commit|flake.lock node|flake.lock|re.sub(r'"rev": "[0-9a-f]{40}"', '"rev": "main"', s, count=1)
-a Pyodide file hash that differs from npm's file|Pyodide 0.21.3: 9 file hashes|flake.nix|s.replace('"pyodide.js" = "sha256-D', '"pyodide.js" = "sha256-E', 1)
-a runtime file of the npm package that is not fetched|Pyodide 0.21.3: 8 file hashes|flake.nix|re.sub(r'\n\s*"distutils.tar" = "[^"]*";', '', s, count=1)
+a runtime's emscripten version that is not its own|Pyodide 0.21.3: python, emscripten|flake.nix|s.replace('emscripten = "3.1.14";', 'emscripten = "3.1.15";', 1)
 a runtime web/package.json serves but flake.nix lacks|Pyodide runtimes = web/package.json|web/package.json|s.replace('"dependencies": {', '"dependencies": {\n    "pyodide-0.22.1": "npm:pyodide@0.22.1",', 1)
+an npm package without its integrity|web/package-lock.json|web/package-lock.json|re.sub(r'\n\s*"integrity": "sha512-[^"]*",', '', s, count=1)
 a placeholder hash|no placeholder hashes|flake.nix|re.sub(r'hash = "sha256-[^"]*";', 'hash = "sha256-' + 'A' * 43 + '=";', s, count=1)
 nixpkgs fake-hash helper|no placeholder hashes|flake.nix|s.replace('rust = "1.96.0";', 'rust = "1.96.0";\n        fake = "lib.' + 'fakeHash";', 1)
-a Pyodide test wheel hash not in the lock|Pyodide test wheels for Python 3.10|flake.nix|re.sub(r'(\.whl" =\s*")([0-9a-f])', lambda m: m.group(1) + ("1" if m.group(2) == "0" else "0"), s, count=1)
-a locked Pyodide test wheel missing from flake.nix|Pyodide test wheels for Python 3.10|flake.nix|re.sub(r'\n\s*"pytest-[^"]*\.whl" =\s*"[0-9a-f]{64}";', '', s, count=1)
+a host wheel hash not in the lock|host wheels = python/requirements.lock|flake.nix|re.sub(r'("numpy-[^"]*\.whl" =\s*")([0-9a-f])', lambda m: m.group(1) + ("1" if m.group(2) == "0" else "0"), s, count=1)
+a locked host requirement missing from flake.nix|host wheels = python/requirements.lock|flake.nix|re.sub(r'\n\s*"maturin-[^"]*\.whl" =\s*"[0-9a-f]{64}";', '', s, count=1)
+a host wheel for another platform|host wheels = python/requirements.lock|flake.nix|s.replace('manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl', 'macosx_11_0_arm64.whl', 1)
+a Pyodide test wheel hash not in the lock|Pyodide test wheels for Python 3.10|flake.nix|re.sub(r'("exceptiongroup-[^"]*\.whl" =\s*")([0-9a-f])', lambda m: m.group(1) + ("1" if m.group(2) == "0" else "0"), s, count=1)
+a locked Pyodide test wheel missing from flake.nix|Pyodide test wheels for Python 3.10|flake.nix|s[:s.index('"3.10" = {')] + re.sub(r'\n\s*"pytest-[^"]*\.whl" =\s*"[0-9a-f]{64}";', '', s[s.index('"3.10" = {'):], count=1)
+a system library the Python environment needs, not provided|the Python environment needs no library|flake.nix|re.sub(r'\n\s*"libz\.so\.1" = "zlib";', '', s, count=1)
+std's Cargo.lock not the rust-src one|std's Cargo.lock|checks/nix/rust-src-1.96.0-library-Cargo.lock|s.replace('name = "libc"', 'name = "libc"\n# edited', 1)
 a download URL that is not a pin|download URLs|flake.nix|s.replace('systems = [', 'extra = "https://example.invalid/x";\n      systems = [', 1)
 a Rust version other than lib.sh's|Rust version|flake.nix|s.replace('rust = "1.96.0";', 'rust = "1.95.0";', 1)
 a Cargo.lock package without checksum|rust/Cargo.lock|rust/Cargo.lock|re.sub(r'\nchecksum = "[0-9a-f]{64}"', '', s, count=1)

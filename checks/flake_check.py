@@ -4,29 +4,38 @@
 checks/flake.sh evaluates the flake's `pins` output and its `inputs` with nix-instantiate (no
 store, no nixpkgs needed) and hands both to this script as JSON:
 
-  flake_check.py check PINS.json INPUTS.json --wheels DIR
+  flake_check.py check PINS.json INPUTS.json --wheels DIR --host-wheels DIR
+                [--python-prefix DIR] [--rust-src-lock FILE]
       every check below; prints "ok   NAME" or "FAIL NAME: why" per check, notes, and a last
       line "counts PASSED FAILED"
   flake_check.py wheels-nix [--write]
-      prints (or writes into flake.nix, between its BEGIN/END markers) the pyodideTestWheels
-      block from python/pyodide-py<X.Y>.lock and the wheels the host path downloaded into
-      $PRF_CACHE/pyodide-wheels/py<X.Y>/, each checked against the lock: after `make lock`,
-      run `checks/setup.sh pyodide-deps` and then this
+      prints (or writes into flake.nix, between its BEGIN/END markers) the hostWheels block from
+      python/requirements.lock and the wheels `checks/setup.sh host-wheels` downloaded into
+      $PRF_CACHE/host-wheels/, and the pyodideTestWheels block from python/pyodide-py<X.Y>.lock
+      and the wheels in $PRF_CACHE/pyodide-wheels/py<X.Y>/, each checked against its lock: after
+      `make lock`, `checks/setup.sh host-wheels pyodide-deps` and then this
 
 The checks:
   - flake.lock: lock format 7, every non-root node locked with exactly type, owner, repo, rev,
     narHash, lastModified (well-formed), its `original` matching flake.nix's input URL, the
     root's inputs and the follows equal to flake.nix's inputs
   - the Pyodide runtimes in flake.nix are exactly those of `pyodide_runtimes.py versions`, with
-    the same Python and emscripten versions, every runtime file of the npm package is fetched,
-    and every file hash equals the sha256 of that file in the installed npm package
+    the same Python and emscripten versions as the installed npm packages' own lock files
+  - web/package-lock.json can feed the flake's npm fetches: every package has a version and an
+    sha512 integrity (each package is one fixed-output fetch verified by it), and every runtime
+    installed in node_modules is the locked version
   - one emsdk per runtime emscripten version, with a well-formed revision URL and hash
-  - the Pyodide test wheels equal python/pyodide-py<X.Y>.lock (name, version, one of the
-    requirement's hashes, every requirement present) and, where the host path downloaded them,
-    those files' names and sha256
-  - rust/Cargo.lock vendors from its own checksums (importCargoLock needs no extra hash)
-  - no placeholder hash anywhere in flake.nix or flake.lock; every download URL in flake.nix is
-    one of the pins
+  - the host wheels equal python/requirements.lock for x86_64 Linux CPython 3.11 (name, version,
+    one of the requirement's hashes, every requirement present, a tag that CPython 3.11 on
+    manylinux x86_64 installs) and, where downloaded, those files' names and sha256; the same for
+    the Pyodide test wheels against python/pyodide-py<X.Y>.lock
+  - every shared library that an ELF file of the Python environment needs is glibc's, bundled
+    in the environment, or one of pythonSystemLibraries (what autoPatchelf gets under Nix)
+  - rust/Cargo.lock and the committed std Cargo.lock vendor from their own checksums
+    (importCargoLock needs no extra hash), and the std lock equals the installed rust-src's of
+    the pinned Rust version
+  - no placeholder hash anywhere in flake.nix or flake.lock; the only download URLs in flake.nix
+    are the emsdk pins (registries are reached through nixpkgs' fetchers and npm's own setting)
   - the Rust version equals checks/lib.sh's RUST_VERSION
 Standard library only (it runs before any venv exists).
 """
@@ -49,8 +58,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FLAKE = ROOT / "flake.nix"
 LOCK = ROOT / "flake.lock"
 
-# Files of an npm pyodide package that are documentation, typings or source maps, not runtime.
-NOT_RUNTIME = re.compile(r"^(README\.md|package\.json|console.*\.html|.*\.d\.ts|.*\.map)$")
 SRI = re.compile(r"sha(256|512)-([A-Za-z0-9+/]+={0,2})")
 HEX64 = re.compile(r"\b[0-9a-f]{64}\b")
 
@@ -83,10 +90,6 @@ def note(text: str) -> None:
 
 
 # --- hashes --------------------------------------------------------------------------------------
-def sri_sha256(data: bytes) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode()
-
-
 def sri_problems(value: str) -> list[str]:
     m = SRI.fullmatch(value)
     if not m:
@@ -217,30 +220,45 @@ def check_runtime_meta(pins: dict, version: str) -> list[str]:
         problems.append(f"emscripten {rt.get('emscripten')!r} != the runtime's {d['emscripten']}")
     if rt.get("emscripten") not in pins["emsdk"]:
         problems.append(f"no emsdk {rt.get('emscripten')} pinned for it")
-    if not str(rt.get("url", "")).endswith(f"/pyodide@{version}/"):
-        problems.append(f"url {rt.get('url')!r} is not the pyodide@{version} package directory")
+    if set(rt) != {"python", "emscripten"}:
+        problems.append(f"unexpected keys {sorted(set(rt) - {'python', 'emscripten'})}")
     return problems
 
 
-def check_runtime_files(pins: dict, version: str) -> list[str]:
-    rt = pins["pyodide"][version]
-    npm_dir = pyodide_runtimes.runtime_dir(version)
-    if not npm_dir.is_dir():
-        return [f"{npm_dir} is missing (checks/setup.sh node installs it)"]
+def check_npm_lock() -> list[str]:
+    """web/package-lock.json as the flake reads it: name@version and integrity per package."""
+    lock = json.loads((ROOT / "web" / "package-lock.json").read_text())
+    package = json.loads((ROOT / "web" / "package.json").read_text())
     problems = []
-    npm_files = {p.name for p in npm_dir.iterdir() if p.is_file() and not NOT_RUNTIME.match(p.name)}
-    pinned = set(rt["files"])
-    if npm_files - pinned:
-        problems.append(f"runtime files not fetched by the flake: {sorted(npm_files - pinned)}")
-    for name in sorted(pinned):
-        problems += [f"{name}: {p}" for p in sri_problems(rt["files"][name])]
-        path = npm_dir / name
-        if not path.is_file():
-            problems.append(f"{name}: not in the npm package ({path})")
+    if lock.get("lockfileVersion") != 3:
+        problems.append(f"lockfileVersion {lock.get('lockfileVersion')!r}, not 3")
+    packages = lock.get("packages", {})
+    for section in ("dependencies", "devDependencies", "optionalDependencies"):
+        for name in package.get(section, {}):
+            if f"node_modules/{name}" not in packages:
+                problems.append(f"{section} {name} is not in the lock")
+    for path, entry in sorted(packages.items()):
+        if not path:
             continue
-        actual = sri_sha256(path.read_bytes())
-        if actual != rt["files"][name]:
-            problems.append(f"{name}: flake.nix {rt['files'][name]} != npm file {actual}")
+        if not path.startswith("node_modules/") or entry.get("link"):
+            problems.append(f"{path}: not a registry package (the flake fetches by name@version)")
+            continue
+        if not re.fullmatch(r"\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?", str(entry.get("version", ""))):
+            problems.append(f"{path}: version {entry.get('version')!r}")
+        integrity = str(entry.get("integrity", ""))
+        if not integrity.startswith("sha512-"):
+            problems.append(f"{path}: integrity {integrity[:20]!r} is not sha512")
+        else:
+            problems += [f"{path}: {p}" for p in sri_problems(integrity)]
+    for version in pyodide_runtimes.versions():
+        installed = pyodide_runtimes.runtime_dir(version) / "package.json"
+        locked = packages.get(f"node_modules/pyodide-{version}", {}).get("version")
+        if locked != version:
+            problems.append(f"pyodide-{version}: the lock has version {locked!r}")
+        if not installed.is_file():
+            problems.append(f"{installed} is missing (checks/setup.sh node installs it)")
+        elif json.loads(installed.read_text()).get("version") != version:
+            problems.append(f"{installed} is not version {version}")
     return problems
 
 
@@ -334,10 +352,9 @@ def eval_marker(marker: str, env: dict[str, str]) -> bool:
     return result
 
 
-def read_requirements(lock_file: Path, python: str) -> dict[str, tuple[str, set[str]]]:
-    """normalized name -> (version, hashes) of the requirements that apply inside Pyodide with
-    this Python (sys_platform emscripten)."""
-    env = {
+def pyodide_env(python: str) -> dict[str, str]:
+    """The marker environment inside Pyodide with this Python."""
+    return {
         "python_version": python,
         "python_full_version": python + ".0",
         "sys_platform": "emscripten",
@@ -347,6 +364,23 @@ def read_requirements(lock_file: Path, python: str) -> dict[str, tuple[str, set[
         "implementation_name": "cpython",
         "platform_python_implementation": "CPython",
     }
+
+
+#: The marker environment of the host venv under Nix (x86_64-linux, CPython 3.11).
+HOST_PYTHON = "3.11"
+HOST_ENV = {
+    **pyodide_env(HOST_PYTHON),
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "x86_64",
+}
+#: Tags of a wheel that CPython 3.11 on x86_64 glibc Linux installs.
+HOST_PYTHON_TAGS = re.compile(r"(cp311|cp3\d?|py3|py2\.py3|py3\d*)")
+HOST_PLATFORM = re.compile(r"(any|(manylinux\d+|manylinux_2_\d+)_x86_64)")
+
+
+def read_requirements(lock_file: Path, env: dict[str, str]) -> dict[str, tuple[str, set[str]]]:
+    """normalized name -> (version, hashes) of the requirements that apply in env."""
     text = re.sub(r"\\\n", " ", lock_file.read_text())
     reqs = {}
     for line in text.splitlines():
@@ -373,13 +407,14 @@ def parse_wheel_name(file: str) -> tuple[str, str]:
     return normalize(parts[0]), parts[1]
 
 
-def check_test_wheels(pins: dict, python: str, wheels_dir: Path | None) -> list[str]:
+def check_wheel_table(
+    table: dict[str, str], lock_file: Path, env: dict[str, str], wheels_dir: Path | None
+) -> list[str]:
+    """A flake.nix table file -> sha256 against a hashed lock (and the downloaded files)."""
     problems = []
-    lock_file = ROOT / "python" / f"pyodide-py{python}.lock"
     if not lock_file.is_file():
         return [f"{lock_file.relative_to(ROOT)} is missing"]
-    reqs = read_requirements(lock_file, python)
-    table = pins["pyodideTestWheels"].get(python, {})
+    reqs = read_requirements(lock_file, env)
     seen = set()
     for file, digest in sorted(table.items()):
         try:
@@ -416,61 +451,109 @@ def check_test_wheels(pins: dict, python: str, wheels_dir: Path | None) -> list[
     return problems
 
 
+def check_test_wheels(pins: dict, python: str, wheels_dir: Path | None) -> list[str]:
+    lock_file = ROOT / "python" / f"pyodide-py{python}.lock"
+    table = pins["pyodideTestWheels"].get(python, {})
+    return check_wheel_table(table, lock_file, pyodide_env(python), wheels_dir)
+
+
+def check_host_wheels(pins: dict, wheels_dir: Path | None) -> list[str]:
+    table = pins["hostWheels"]
+    problems = check_wheel_table(table, ROOT / "python" / "requirements.lock", HOST_ENV, wheels_dir)
+    for file in sorted(table):
+        parts = file.removesuffix(".whl").split("-")
+        if len(parts) != 5:
+            continue
+        python, _, platform = parts[2:]
+        if not any(HOST_PYTHON_TAGS.fullmatch(t) for t in python.split(".")) or not any(
+            HOST_PLATFORM.fullmatch(t) for t in platform.split(".")
+        ):
+            problems.append(f"{file}: not a wheel for CPython {HOST_PYTHON} on x86_64 Linux")
+    return problems
+
+
+def cache_dir() -> Path:
+    """lib.sh's PRF_CACHE default."""
+    return Path(
+        os.environ.get("PRF_CACHE")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "py-rust-fib"
+    )
+
+
 def default_wheels_dir() -> Path:
-    """Where checks/setup.sh pyodide-deps downloads (lib.sh's PRF_CACHE default)."""
+    """Where checks/setup.sh pyodide-deps downloads."""
     if os.environ.get("PRF_PYODIDE_WHEELS"):
         return Path(os.environ["PRF_PYODIDE_WHEELS"])
-    cache = os.environ.get("PRF_CACHE") or str(
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "py-rust-fib"
-    )
-    return Path(cache) / "pyodide-wheels"
+    return cache_dir() / "pyodide-wheels"
 
 
-def wheels_nix(wheels: Path, write: bool) -> int:
-    """The pyodideTestWheels block, from the downloaded wheels that the locks list."""
-    pythons = {pyodide_runtimes.describe(v)["python_short"] for v in pyodide_runtimes.versions()}
-    lines = ["        pyodideTestWheels = {"]
-    for python in sorted(pythons, key=lambda v: tuple(map(int, v.split(".")))):
-        reqs = read_requirements(ROOT / "python" / f"pyodide-py{python}.lock", python)
-        lines.append(f'          "{python}" = {{')
-        found = set()
-        for path in sorted((wheels / f"py{python}").glob("*.whl")):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            name, ver = parse_wheel_name(path.name)
-            if reqs.get(name, ("", set()))[0] != ver or digest not in reqs[name][1]:
-                raise SystemExit(f"{path} does not match python/pyodide-py{python}.lock")
-            found.add(name)
-            # nixfmt's layout: one line when the binding (without its indentation) fits in 100
-            binding = f'"{path.name}" = "{digest}";'
-            if len(binding) <= 100:
-                lines.append(f"            {binding}")
-            else:
-                lines.append(f'            "{path.name}" =')
-                lines.append(f'              "{digest}";')
-        if set(reqs) - found:
-            raise SystemExit(
-                f"{wheels}/py{python} lacks {sorted(set(reqs) - found)}: run checks/setup.sh pyodide-deps"
-            )
-        lines.append("          };")
-    lines.append("        };")
-    block = "\n".join(lines) + "\n"
-    if not write:
-        print(block, end="")
-        return 0
-    text = FLAKE.read_text()
-    begin, end = "        # BEGIN pyodide-test-wheels\n", "        # END pyodide-test-wheels\n"
+def host_wheels_dir() -> Path:
+    """Where checks/setup.sh host-wheels downloads the lock's wheels for the flake (one
+    directory per lock, named by the lock's hash as setup.sh computes it)."""
+    digest = hashlib.sha256((ROOT / "python" / "requirements.lock").read_bytes()).hexdigest()
+    return cache_dir() / "host-wheels" / digest[:16]
+
+
+def table_lines(name: str, wheels: Path, lock_file: Path, env: dict[str, str], indent: str) -> list[str]:
+    """`name = { "file" = "sha256"; ... };` in nixfmt's layout, from the downloaded wheels
+    that the lock lists (each checked against it)."""
+    reqs = read_requirements(lock_file, env)
+    lines = [f"{indent}{name} = {{"]
+    found = set()
+    for path in sorted(wheels.glob("*.whl")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        wheel_name, ver = parse_wheel_name(path.name)
+        if reqs.get(wheel_name, ("", set()))[0] != ver or digest not in reqs[wheel_name][1]:
+            raise SystemExit(f"{path} does not match {lock_file.relative_to(ROOT)}")
+        found.add(wheel_name)
+        # nixfmt's layout: one line when the binding (without its indentation) fits in 100
+        binding = f'"{path.name}" = "{digest}";'
+        if len(binding) <= 100:
+            lines.append(f"{indent}  {binding}")
+        else:
+            lines.append(f'{indent}  "{path.name}" =')
+            lines.append(f'{indent}    "{digest}";')
+    if set(reqs) - found:
+        raise SystemExit(f"{wheels} lacks {sorted(set(reqs) - found)}: run checks/setup.sh host-wheels pyodide-deps")
+    lines.append(f"{indent}}};")
+    return lines
+
+
+def replace_block(text: str, marker: str, block: str) -> str:
+    begin, end = f"        # BEGIN {marker}\n", f"        # END {marker}\n"
     if text.count(begin) != 1 or text.count(end) != 1:
-        raise SystemExit("flake.nix has no single BEGIN/END pyodide-test-wheels block")
+        raise SystemExit(f"flake.nix has no single BEGIN/END {marker} block")
     head, rest = text.split(begin)
     _, tail = rest.split(end)
-    FLAKE.write_text(head + begin + block + end + tail)
-    print(f"rewrote the pyodideTestWheels block of {FLAKE}")
+    return head + begin + block + end + tail
+
+
+def wheels_nix(wheels: Path, host_wheels: Path, write: bool) -> int:
+    """The hostWheels and pyodideTestWheels blocks, from the downloaded wheels the locks list."""
+    host = table_lines(
+        "hostWheels", host_wheels, ROOT / "python" / "requirements.lock", HOST_ENV, " " * 8
+    )
+    pythons = {pyodide_runtimes.describe(v)["python_short"] for v in pyodide_runtimes.versions()}
+    test = ["        pyodideTestWheels = {"]
+    for python in sorted(pythons, key=lambda v: tuple(map(int, v.split(".")))):
+        lock_file = ROOT / "python" / f"pyodide-py{python}.lock"
+        test += table_lines(f'"{python}"', wheels / f"py{python}", lock_file, pyodide_env(python), " " * 10)
+    test.append("        };")
+    blocks = {"host-wheels": "\n".join(host) + "\n", "pyodide-test-wheels": "\n".join(test) + "\n"}
+    if not write:
+        print("".join(blocks.values()), end="")
+        return 0
+    text = FLAKE.read_text()
+    for marker, block in blocks.items():
+        text = replace_block(text, marker, block)
+    FLAKE.write_text(text)
+    print(f"rewrote the hostWheels and pyodideTestWheels blocks of {FLAKE}")
     return 0
 
 
 # --- the rest ------------------------------------------------------------------------------------
-def check_cargo_lock() -> list[str]:
-    lock = tomllib.loads((ROOT / "rust" / "Cargo.lock").read_text())
+def check_cargo_lock(path: Path) -> list[str]:
+    lock = tomllib.loads(path.read_text())
     problems = []
     for pkg in lock.get("package", []):
         source = pkg.get("source")
@@ -480,6 +563,91 @@ def check_cargo_lock() -> list[str]:
             problems.append(f"{pkg['name']} {pkg['version']}: source {source} needs an extra hash")
         elif not re.fullmatch(r"[0-9a-f]{64}", pkg.get("checksum", "")):
             problems.append(f"{pkg['name']} {pkg['version']}: no checksum")
+    return problems
+
+
+def check_std_lock(pins: dict, rust_src_lock: Path | None) -> list[str]:
+    """The committed std Cargo.lock equals the installed rust-src's, for the pinned Rust."""
+    committed = ROOT / pins["stdCargoLock"]
+    if not committed.is_file():
+        return [f"{pins['stdCargoLock']} is missing"]
+    problems = check_cargo_lock(committed)
+    if rust_src_lock is None:
+        note("no rust-src of the pinned Rust installed: the std lock is checked by the flake's vendor step only")
+    elif not rust_src_lock.is_file():
+        problems.append(f"{rust_src_lock} is missing")
+    elif rust_src_lock.read_bytes() != committed.read_bytes():
+        problems.append(f"{pins['stdCargoLock']} differs from {rust_src_lock}")
+    return problems
+
+
+# glibc's libraries: nixpkgs' glibc provides them to every patched ELF file.
+GLIBC = re.compile(r"(ld-linux-x86-64\.so\.2|lib(c|m|dl|rt|pthread|util|resolv|crypt|anl)\.so\.\d+)")
+
+
+def elf_needed(path: Path) -> list[str] | None:
+    """DT_NEEDED of a 64-bit little-endian ELF file, or None if it is not one."""
+    with path.open("rb") as f:
+        head = f.read(64)
+        if len(head) < 64 or head[:4] != b"\x7fELF" or head[4] != 2 or head[5] != 1:
+            return None
+        shoff = int.from_bytes(head[0x28:0x30], "little")
+        shentsize, shnum = (int.from_bytes(head[o : o + 2], "little") for o in (0x3A, 0x3C))
+        f.seek(shoff)
+        table = f.read(shentsize * shnum)
+        sections = []
+        for i in range(shnum):
+            sh = table[i * shentsize : (i + 1) * shentsize]
+            kind = int.from_bytes(sh[4:8], "little")
+            offset, size = int.from_bytes(sh[0x18:0x20], "little"), int.from_bytes(sh[0x20:0x28], "little")
+            link = int.from_bytes(sh[0x28:0x2C], "little")
+            sections.append((kind, offset, size, link))
+        needed = []
+        for kind, offset, size, link in sections:
+            if kind != 6:  # SHT_DYNAMIC
+                continue
+            _, str_offset, str_size, _ = sections[link]
+            f.seek(str_offset)
+            strings = f.read(str_size)
+            f.seek(offset)
+            dynamic = f.read(size)
+            for i in range(0, len(dynamic) - 15, 16):
+                tag = int.from_bytes(dynamic[i : i + 8], "little")
+                value = int.from_bytes(dynamic[i + 8 : i + 16], "little")
+                if tag == 0:
+                    break
+                if tag == 1:  # DT_NEEDED
+                    needed.append(strings[value : strings.index(b"\0", value)].decode())
+        return needed
+
+
+def check_python_libraries(pins: dict, prefix: Path) -> list[str]:
+    """Every library an ELF file of the Python environment needs is provided under Nix, and
+    pythonSystemLibraries lists nothing that is not needed."""
+    files = [p for p in prefix.rglob("*") if p.is_file() and not p.is_symlink()]
+    bundled = {p.name for p in files}
+    provided = set(pins["pythonSystemLibraries"])
+    users: dict[str, list[str]] = {}
+    for path in files:
+        if not (path.suffix == ".so" or ".so." in path.name or path.parent.name == "bin"):
+            continue
+        try:
+            needed = elf_needed(path)
+        except (OSError, ValueError, IndexError):
+            needed = None
+        for lib in needed or []:
+            users.setdefault(lib, []).append(str(path.relative_to(prefix)))
+    if not users:
+        return [f"no ELF files under {prefix}: not the Python environment"]
+    problems = [
+        f"{lib} (needed by {', '.join(sorted(paths)[:3])}) is not in pythonSystemLibraries"
+        for lib, paths in sorted(users.items())
+        if not (GLIBC.fullmatch(lib) or lib in bundled or lib in provided)
+    ]
+    problems += [
+        f"pythonSystemLibraries lists {lib}, which nothing needs"
+        for lib in sorted(provided - set(users))
+    ]
     return problems
 
 
@@ -505,7 +673,7 @@ def check_placeholders() -> list[str]:
 
 
 def check_urls(pins: dict) -> list[str]:
-    allowed = {e["url"] for e in pins["emsdk"].values()} | {rt["url"] for rt in pins["pyodide"].values()}
+    allowed = {e["url"] for e in pins["emsdk"].values()}
     problems = []
     for m in re.finditer(r"\w+://[^\s\"';]+", FLAKE.read_text()):
         if m.group(0) not in allowed:
@@ -520,7 +688,14 @@ def check_rust_version(pins: dict) -> list[str]:
     return []
 
 
-def check(pins_file: Path, inputs_file: Path, wheels: Path) -> int:
+def check(
+    pins_file: Path,
+    inputs_file: Path,
+    wheels: Path,
+    host_wheels: Path,
+    python_prefix: Path | None,
+    rust_src_lock: Path | None,
+) -> int:
     pins = json.loads(pins_file.read_text())
     inputs = json.loads(inputs_file.read_text())
     c = Checks()
@@ -534,11 +709,16 @@ def check(pins_file: Path, inputs_file: Path, wheels: Path) -> int:
 
     c.run("Pyodide runtimes = web/package.json's", check_runtime_set, pins)
     for version in sorted(pins["pyodide"]):
-        c.run(f"Pyodide {version}: python, emscripten, url", check_runtime_meta, pins, version)
-        n = len(pins["pyodide"][version]["files"])
-        c.run(f"Pyodide {version}: {n} file hashes = the npm package's files", check_runtime_files, pins, version)
+        c.run(f"Pyodide {version}: python, emscripten = the runtime's lock", check_runtime_meta, pins, version)
+    c.run("web/package-lock.json: name, version, sha512 integrity per package", check_npm_lock)
     c.run("emsdk pins (one per runtime emscripten)", check_emsdk, pins)
 
+    if not host_wheels.is_dir():
+        note(f"no downloaded host wheels in {host_wheels}: the table is checked against the lock only")
+    c.run(
+        "host wheels = python/requirements.lock (x86_64 Linux, CPython 3.11)",
+        check_host_wheels, pins, host_wheels if host_wheels.is_dir() else None,
+    )
     for python in sorted(pins["pyodideTestWheels"].keys() | {rt["python"] for rt in pins["pyodide"].values()}):
         d = wheels / f"py{python}"
         if not d.is_dir():
@@ -547,8 +727,16 @@ def check(pins_file: Path, inputs_file: Path, wheels: Path) -> int:
             f"Pyodide test wheels for Python {python} = python/pyodide-py{python}.lock",
             check_test_wheels, pins, python, d if d.is_dir() else None,
         )
+    if python_prefix is None:
+        note("no Python environment given: its shared libraries are not checked")
+    else:
+        c.run(
+            "the Python environment needs no library beyond glibc, its own and pythonSystemLibraries",
+            check_python_libraries, pins, python_prefix,
+        )
 
-    c.run("rust/Cargo.lock vendors from its own checksums", check_cargo_lock)
+    c.run("rust/Cargo.lock vendors from its own checksums", check_cargo_lock, ROOT / "rust" / "Cargo.lock")
+    c.run("std's Cargo.lock = the pinned rust-src's, with checksums", check_std_lock, pins, rust_src_lock)
     c.run("no placeholder hashes in flake.nix, flake.lock", check_placeholders)
     c.run("download URLs in flake.nix are the pinned ones", check_urls, pins)
     c.run("Rust version = checks/lib.sh RUST_VERSION", check_rust_version, pins)
@@ -558,10 +746,22 @@ def check(pins_file: Path, inputs_file: Path, wheels: Path) -> int:
 
 def main(argv: list[str]) -> int:
     match argv:
-        case ["check", pins, inputs, "--wheels", wheels]:
-            return check(Path(pins), Path(inputs), Path(wheels))
+        case ["check", pins, inputs, "--wheels", wheels, "--host-wheels", host, *rest]:
+            options = dict(zip(rest[::2], rest[1::2], strict=True))
+            if set(options) - {"--python-prefix", "--rust-src-lock"}:
+                print(__doc__, file=sys.stderr)
+                return 2
+            prefix = options.get("--python-prefix")
+            rust_src = options.get("--rust-src-lock")
+            return check(
+                Path(pins), Path(inputs), Path(wheels), Path(host),
+                Path(prefix) if prefix else None, Path(rust_src) if rust_src else None,
+            )
         case ["wheels-nix", *rest] if set(rest) <= {"--write"}:
-            return wheels_nix(default_wheels_dir(), "--write" in rest)
+            return wheels_nix(default_wheels_dir(), host_wheels_dir(), "--write" in rest)
+        case ["host-wheels-dir"]:
+            print(host_wheels_dir())
+            return 0
         case _:
             print(__doc__, file=sys.stderr)
             return 2

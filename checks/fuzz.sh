@@ -6,8 +6,10 @@
 # nightly-only flags to rustc, so RUSTC_BOOTSTRAP=1 lets Debian's stable rustc accept them.
 # Debian's rustc ships no sanitizer runtimes, so the target runs with `--sanitizer none`: the
 # fuzzer finds wrong products (every run compares with num-bigint) and panics, including
-# debug assertions and overflow checks (-a), not memory errors (the crate's only unsafe code is
-# SIMD loads/stores on bounds-checked slices).
+# debug assertions and overflow checks (-a), not memory errors (the crate's unsafe code is SIMD
+# loads/stores on bounds-checked slices, the row kernel's assembly on bounds-checked slices and
+# one zeroed allocation). Each input runs with the portable kernels and with the fastest ones
+# (fib-bigmul's `testing` feature).
 source "$(dirname "$0")/lib.sh"
 use_rust
 seconds=${1:-${PRF_FUZZ_SECONDS:-60}}

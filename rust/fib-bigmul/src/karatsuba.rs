@@ -7,7 +7,7 @@ use crate::limbs::{abs_diff_into, add_assign_slice, sub_assign_slice};
 use crate::Limb;
 
 /// Scratch limbs `mul_karatsuba`/`sqr_karatsuba` need for n-limb operands.
-pub fn scratch_len(n: usize) -> usize {
+pub const fn scratch_len(n: usize) -> usize {
     // Each level uses 4*ceil(n/2) limbs (two differences and their product) and recurses on
     // ceil(n/2): at most 4n + 4*log2(n) limbs in total.
     let mut total = 0;

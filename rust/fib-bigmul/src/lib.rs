@@ -6,10 +6,11 @@
 //!
 //! * schoolbook multiplication and a squaring that computes each cross product once (on
 //!   x86-64 with BMI2/ADX, rows are added by a few lines of `mulx`/`adcx`/`adox` assembly),
-//! * Karatsuba multiplication and squaring with one preallocated scratch buffer,
+//! * Karatsuba multiplication and squaring with one scratch buffer per thread,
 //! * a number-theoretic transform (NTT) modulo three or four 31-bit primes for large operands,
-//!   with AVX2 kernels on x86-64 (chosen at run time), SIMD128 ones on wasm32 built with
-//!   `+simd128`, and portable ones elsewhere,
+//!   its kernels written once over vectors of u32 lanes: 8 lanes of AVX2 on x86-64 (chosen at
+//!   run time), 4 of SIMD128 on wasm32 built with `+simd128`, 4 of plain Rust elsewhere
+//!   (`arch`),
 //!
 //! and [`mul`]/[`sqr`] pick among them by size ([`THRESHOLDS`], measured on x86-64 and wasm32).
 //! [`mul_biguint`] and [`sqr_biguint`] do the same for [`BigUint`]s.
@@ -21,13 +22,20 @@
 //! assert_eq!(sqr_biguint(&x), &x * &x);
 //! assert_eq!(mul_biguint(&x, &(&x + 5u32)), &x * (&x + 5u32));
 //! ```
+//!
+//! The `testing` feature adds [`testing`]: every kernel and algorithm forced, for tests and
+//! fuzzing.
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod arch;
 mod basecase;
 mod karatsuba;
-pub mod limbs;
+mod limbs;
+mod mem;
 mod ntt;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use num_bigint::BigUint;
 
@@ -45,19 +53,56 @@ type DLimb = u64;
 /// Bits per [`Limb`].
 pub const LIMB_BITS: u32 = Limb::BITS;
 
-/// The algorithm for a product, chosen by operand size (in limbs) or forced for testing.
+/// Products of two operands of at most this many bits each are computed by a transform
+/// (longer ones fall back to Karatsuba, which takes hours at this size): 2^24 coefficients of
+/// 49 bits per operand, the most the four primes' product bounds at the longest transform
+/// (2^25 values). About 98 MiB per operand.
+pub const MAX_TRANSFORM_OPERAND_BITS: u64 = 49 << 24;
+
+/// Why a product could not be computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// An allocation of this many bytes failed.
+    OutOfMemory {
+        /// The size asked for.
+        bytes: usize,
+    },
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Error::OutOfMemory { bytes } => {
+                write!(f, "out of memory: {bytes} bytes could not be allocated")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Error {
+    /// What the infallible functions do, like `Vec`: report the failed allocation and abort.
+    fn handle(self) -> ! {
+        match self {
+            Error::OutOfMemory { bytes } => std::alloc::handle_alloc_error(
+                std::alloc::Layout::from_size_align(bytes.min(isize::MAX as usize / 2), 8)
+                    .expect("a valid layout"),
+            ),
+        }
+    }
+}
+
+/// The algorithm [`mul`] and [`sqr`] choose for a product, by operand size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Algorithm {
     /// Schoolbook: n^2 limb products (n^2/2 for squares).
     Basecase,
     /// Karatsuba down to the basecase threshold.
     Karatsuba,
-    /// The multi-prime NTT (with AVX2 kernels where the CPU has them).
+    /// The multi-prime NTT.
     Ntt,
-    /// The NTT as two half-length transforms, modulo 2^m - 1 and 2^m + 1: about the same work
-    /// with half the residues alive at once. [`mul_owned`] uses it for large products;
-    /// [`mul`] and [`sqr`] never pick it.
-    NttSplit,
 }
 
 /// Size thresholds (in limbs of the shorter operand) between the algorithms.
@@ -116,6 +161,32 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     sqr_ntt: 2000,
 };
 
+// The thresholds, tied together: each algorithm takes over above the previous one's range.
+const _: () = {
+    let t = THRESHOLDS;
+    assert!(t.mul_karatsuba >= 1 && t.sqr_karatsuba >= 1);
+    assert!(t.mul_karatsuba < t.mul_ntt && t.sqr_karatsuba < t.sqr_ntt);
+    // Every Karatsuba product below the transform thresholds takes its scratch from the
+    // per-thread buffer, never from a fresh allocation.
+    assert!(mul_scratch_len(max(t.mul_ntt, t.sqr_ntt)) <= SCRATCH_KEEP);
+    // The split transform serves only products the transform would compute anyway.
+    assert!(SPLIT_MIN_BYTES / core::mem::size_of::<Limb>() > 2 * max(t.mul_ntt, t.sqr_ntt));
+};
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// From this size of product on (in bytes, 64-bit targets only), [`mul_owned`]'s transform is
+/// the split one: below a few hundred KB the memory saved is small and the split's extra
+/// passes (weights, the final combination) cost more than they do for the largest products.
+/// On 32-bit targets (wasm32) it cost 6 % of F(10^7) in Pyodide: not used there.
+const SPLIT_MIN_BYTES: usize = 1 << 19;
+
 /// The algorithm [`sqr`] uses for an `n`-limb operand.
 pub fn sqr_algorithm(n: usize) -> Algorithm {
     if n <= THRESHOLDS.sqr_karatsuba {
@@ -138,7 +209,8 @@ pub fn mul_algorithm(n: usize, total: usize) -> Algorithm {
     }
 }
 
-/// `a^2`, normalized (no high zero limbs). `a` may have high zero limbs.
+/// `a^2`, normalized (no high zero limbs). `a` may have high zero limbs. Like `Vec`, aborts
+/// if an allocation fails ([`try_sqr_into`] returns an error instead).
 pub fn sqr(a: &[Limb]) -> Vec<Limb> {
     let mut r = Vec::new();
     sqr_into(a, &mut r);
@@ -146,39 +218,50 @@ pub fn sqr(a: &[Limb]) -> Vec<Limb> {
 }
 
 /// `a^2` into `r` (normalized), reusing `r`'s allocation: the doubling loop squares into the
-/// buffers of the previous step instead of allocating two vectors per bit.
+/// buffers of the previous step instead of allocating two vectors per bit. Aborts if an
+/// allocation fails.
 pub fn sqr_into(a: &[Limb], r: &mut Vec<Limb>) {
-    let a = trim(a);
-    sqr_with_into(a, sqr_algorithm(a.len()), r);
+    try_sqr_into(a, r).unwrap_or_else(|e| e.handle())
 }
 
-/// `a * b`, normalized. Either may have high zero limbs.
+/// [`sqr_into`], or an error if an allocation fails (`r` is then empty).
+pub fn try_sqr_into(a: &[Limb], r: &mut Vec<Limb>) -> Result<(), Error> {
+    let a = trim(a);
+    sqr_into_by(a, Method::of_sqr(a.len()), r)
+}
+
+/// `a * b`, normalized. Either may have high zero limbs. Aborts if an allocation fails.
 pub fn mul(a: &[Limb], b: &[Limb]) -> Vec<Limb> {
+    try_mul(a, b).unwrap_or_else(|e| e.handle())
+}
+
+/// [`mul`], or an error if an allocation fails.
+pub fn try_mul(a: &[Limb], b: &[Limb]) -> Result<Vec<Limb>, Error> {
     let (a, b) = (trim(a), trim(b));
-    let n = a.len().min(b.len());
-    mul_with(a, b, mul_algorithm(n, a.len() + b.len()))
+    mul_by(a, b, Method::of_mul(a.len(), b.len()))
 }
 
 /// `a * b` for owned operands (normalized): where the transform is used, each operand's
 /// memory is freed as soon as it has been read for the last time, and on 64-bit targets for
-/// products of 512 KiB and more the transform is the split one ([`Algorithm::NttSplit`]);
-/// both lower the peak of memory of a large product.
+/// products of 512 KiB and more the transform is the split one (two half-length transforms,
+/// modulo 2^m - 1 and 2^m + 1: about the same work with half the residues alive at once);
+/// both lower the peak of memory of a large product. Aborts if an allocation fails.
 pub fn mul_owned(a: Vec<Limb>, b: Vec<Limb>) -> Vec<Limb> {
+    try_mul_owned(a, b).unwrap_or_else(|e| e.handle())
+}
+
+/// [`mul_owned`], or an error if an allocation fails.
+pub fn try_mul_owned(mut a: Vec<Limb>, mut b: Vec<Limb>) -> Result<Vec<Limb>, Error> {
     let (la, lb) = (trim(&a).len(), trim(&b).len());
-    if mul_algorithm(la.min(lb), la + lb) != Algorithm::Ntt {
-        return mul(&a, &b);
+    if Method::of_mul(la, lb) != Method::Transform {
+        return try_mul(&a, &b);
     }
-    let (mut a, mut b) = (a, b);
     a.truncate(la);
     b.truncate(lb);
-    // The longer operand first, as in `mul_with`.
+    // The longer operand first, as in `mul_by`.
     if a.len() < b.len() {
         core::mem::swap(&mut a, &mut b);
     }
-    // Below a few hundred KB the memory saved is small and the split's extra passes (weights,
-    // the final combination) cost more than they do for the largest products. On 32-bit
-    // targets (wasm32, scalar weights) it cost 6 % of F(10^7) in Pyodide: not used there.
-    const SPLIT_MIN_BYTES: usize = 1 << 19;
     let split = cfg!(target_pointer_width = "64")
         && (a.len() + b.len()) * core::mem::size_of::<Limb>() >= SPLIT_MIN_BYTES
         && ntt::split::plan(
@@ -188,164 +271,185 @@ pub fn mul_owned(a: Vec<Limb>, b: Vec<Limb>) -> Vec<Limb> {
         .is_some();
     let (a, b) = (ntt::Operand::Owned(a), Some(ntt::Operand::Owned(b)));
     let mut r = if split {
-        ntt::split::product(a, b, None)
+        ntt::split::product(a, b)?
     } else {
-        ntt::product_of(a, b, None)
+        ntt::product_of(a, b)?
     };
     limbs::normalize(&mut r);
-    r
+    Ok(r)
 }
 
-/// `a^2` by the given algorithm (Karatsuba recurses to the basecase at the usual threshold).
+/// How a product is computed: [`Algorithm`] with the details tests and fuzzing may force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    Basecase,
+    /// Karatsuba with schoolbook products at and below `leaf` limbs.
+    Karatsuba {
+        leaf: usize,
+    },
+    Transform,
+    /// Only `testing` forces it: `mul_owned` calls the split transform itself.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    SplitTransform,
+}
+
+impl Method {
+    fn of_sqr(n: usize) -> Method {
+        match sqr_algorithm(n) {
+            Algorithm::Basecase => Method::Basecase,
+            Algorithm::Karatsuba => Method::Karatsuba {
+                leaf: THRESHOLDS.sqr_karatsuba,
+            },
+            Algorithm::Ntt => Method::Transform,
+        }
+    }
+
+    fn of_mul(a_len: usize, b_len: usize) -> Method {
+        match mul_algorithm(a_len.min(b_len), a_len + b_len) {
+            Algorithm::Basecase => Method::Basecase,
+            Algorithm::Karatsuba => Method::Karatsuba {
+                leaf: THRESHOLDS.mul_karatsuba,
+            },
+            Algorithm::Ntt => Method::Transform,
+        }
+    }
+}
+
+/// `a^2` into `r` by `method`, normalized (empty after an error).
 ///
 /// # Panics
-/// If the NTT is asked for a product longer than it can hold (2^25 32-bit words).
-pub fn sqr_with(a: &[Limb], algorithm: Algorithm) -> Vec<Limb> {
-    let mut r = Vec::new();
-    sqr_with_into(a, algorithm, &mut r);
-    r
-}
-
-fn sqr_with_into(a: &[Limb], algorithm: Algorithm, r: &mut Vec<Limb>) {
+/// If the transform is asked for a product longer than it can hold.
+pub(crate) fn sqr_into_by(a: &[Limb], method: Method, r: &mut Vec<Limb>) -> Result<(), Error> {
     let a = trim(a);
     r.clear();
     if a.is_empty() {
-        return;
+        return Ok(());
     }
-    if matches!(algorithm, Algorithm::Ntt | Algorithm::NttSplit) {
+    if matches!(method, Method::Transform | Method::SplitTransform) {
         // The transform allocates its own buffers and the result only once they are freed;
         // r's old allocation goes first (memory peaks in the largest transforms).
         *r = Vec::new();
-        *r = if algorithm == Algorithm::Ntt {
-            ntt::product(a, None, None)
+        *r = if method == Method::Transform {
+            ntt::product(a, None)?
         } else {
-            ntt::split::product(ntt::Operand::Borrowed(a), None, None)
+            ntt::split::product(ntt::Operand::Borrowed(a), None)?
         };
         limbs::normalize(r);
-        return;
+        return Ok(());
     }
     // Every algorithm writes all 2n limbs, but a safe slice needs initialized ones.
-    r.resize(2 * a.len(), 0);
-    match algorithm {
-        Algorithm::Basecase => basecase::sqr_basecase(r, a),
-        Algorithm::Karatsuba => with_scratch(karatsuba::scratch_len(a.len()), |scratch| {
-            karatsuba::sqr_karatsuba(r, a, scratch, THRESHOLDS.sqr_karatsuba)
-        }),
-        Algorithm::Ntt | Algorithm::NttSplit => unreachable!("handled above"),
+    mem::resize(r, 2 * a.len())?;
+    match method {
+        Method::Karatsuba { leaf } if a.len() > leaf => {
+            let done = with_scratch(karatsuba::scratch_len(a.len()), |scratch| {
+                karatsuba::sqr_karatsuba(r, a, scratch, leaf)
+            });
+            if let Err(e) = done {
+                r.clear();
+                return Err(e);
+            }
+        }
+        _ => basecase::sqr_basecase(r, a),
     }
     limbs::normalize(r);
+    Ok(())
 }
 
-/// `a * b` by the given algorithm.
+/// `a * b` by `method`, normalized.
 ///
 /// # Panics
-/// If the NTT is asked for a product longer than it can hold (2^25 32-bit words).
-pub fn mul_with(a: &[Limb], b: &[Limb], algorithm: Algorithm) -> Vec<Limb> {
+/// If the transform is asked for a product longer than it can hold.
+pub(crate) fn mul_by(a: &[Limb], b: &[Limb], method: Method) -> Result<Vec<Limb>, Error> {
     let (a, b) = (trim(a), trim(b));
     if a.is_empty() || b.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     // The longer operand first.
     let (a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-    let mut r = match algorithm {
-        Algorithm::Ntt => ntt::product(a, Some(b), None),
-        Algorithm::NttSplit => ntt::split::product(
-            ntt::Operand::Borrowed(a),
-            Some(ntt::Operand::Borrowed(b)),
-            None,
-        ),
-        _ => vec![0; a.len() + b.len()],
+    let mut r = match method {
+        Method::Transform => ntt::product(a, Some(b))?,
+        Method::SplitTransform => {
+            ntt::split::product(ntt::Operand::Borrowed(a), Some(ntt::Operand::Borrowed(b)))?
+        }
+        Method::Basecase => {
+            let mut r = mem::zeroed(a.len() + b.len())?;
+            basecase::mul_basecase(&mut r, a, b);
+            r
+        }
+        Method::Karatsuba { leaf } => {
+            let mut r = mem::zeroed(a.len() + b.len())?;
+            with_scratch(mul_scratch_len(b.len()), |scratch| {
+                mul_unbalanced(&mut r, a, b, scratch, leaf)
+            })?;
+            r
+        }
     };
-    match algorithm {
-        Algorithm::Basecase => basecase::mul_basecase(&mut r, a, b),
-        Algorithm::Karatsuba => mul_karatsuba_unbalanced(&mut r, a, b),
-        Algorithm::Ntt | Algorithm::NttSplit => {}
-    }
     limbs::normalize(&mut r);
-    r
+    Ok(r)
 }
 
-/// Karatsuba for `a.len() >= b.len()`: `a` is cut into `b.len()`-limb pieces, each multiplied
-/// as a balanced product, and the partial products are added in.
-fn mul_karatsuba_unbalanced(r: &mut [Limb], a: &[Limb], b: &[Limb]) {
+/// Scratch limbs `mul_unbalanced` needs when the shorter operand has `n` limbs: one product
+/// of two n-limb pieces and Karatsuba's own scratch (the remainder's smaller product, computed
+/// first, needs no more).
+const fn mul_scratch_len(n: usize) -> usize {
+    2 * n + karatsuba::scratch_len(n)
+}
+
+/// `r = a * b` for `a.len() >= b.len() >= 1`, `r.len() == a.len() + b.len()`: Karatsuba above
+/// `leaf` limbs, schoolbook at and below.
+///
+/// `a` is cut into `b.len()`-limb pieces, each a balanced product, and a shorter remainder,
+/// whose product with `b` is unbalanced the other way round and recurses (as in ibig): padding
+/// the remainder to a full piece would make (n+1) x n limbs cost two n x n products.
+fn mul_unbalanced(r: &mut [Limb], a: &[Limb], b: &[Limb], scratch: &mut [Limb], leaf: usize) {
     let n = b.len();
-    let t = THRESHOLDS.mul_karatsuba;
-    with_scratch(karatsuba::scratch_len(n), |scratch| {
-        if a.len() == n {
-            // Balanced (the doubling's last step): straight into r.
-            return karatsuba::mul_karatsuba(r, a, b, scratch, t);
-        }
-        let mut piece = vec![0; 2 * n];
-        let mut padded = vec![0; n];
-        r.fill(0);
-        for (i, chunk) in a.chunks(n).enumerate() {
-            let x: &[Limb] = if chunk.len() == n {
-                chunk
-            } else {
-                padded[..chunk.len()].copy_from_slice(chunk);
-                padded[chunk.len()..].fill(0);
-                &padded
-            };
-            karatsuba::mul_karatsuba(&mut piece, x, b, scratch, t);
-            let end = (i * n + 2 * n).min(r.len());
-            let c = limbs::add_assign_slice(&mut r[i * n..], &piece[..end - i * n]);
-            debug_assert_eq!(c, 0);
-            debug_assert!(piece[end - i * n..].iter().all(|&l| l == 0));
-        }
-    })
-}
-
-/// Every transform kernel set, for tests and the fuzz target: `Algorithm::Ntt` only ever
-/// runs the fastest one the CPU has.
-#[doc(hidden)]
-pub mod kernels {
-    pub use crate::ntt::Kernels;
-    use crate::{limbs, ntt, trim, Limb};
-
-    /// `a * b` (`a^2` if `b` is None), normalized, with the given kernels.
-    pub fn product(a: &[Limb], b: Option<&[Limb]>, kernels: Kernels) -> Vec<Limb> {
-        let a = trim(a);
-        let b = b.map(trim);
-        if a.is_empty() || b.is_some_and(|b| b.is_empty()) {
-            return Vec::new();
-        }
-        let mut r = ntt::product(a, b, Some(kernels));
-        limbs::normalize(&mut r);
-        r
+    debug_assert!(a.len() >= n && n >= 1 && r.len() == a.len() + n);
+    debug_assert!(scratch.len() >= mul_scratch_len(n));
+    if n <= leaf.max(1) {
+        return basecase::mul_basecase(r, a, b);
     }
-
-    /// [`product`] by the split transform ([`crate::Algorithm::NttSplit`]).
-    pub fn split_product(a: &[Limb], b: Option<&[Limb]>, kernels: Kernels) -> Vec<Limb> {
-        let a = trim(a);
-        let b = b.map(trim);
-        if a.is_empty() || b.is_some_and(|b| b.is_empty()) {
-            return Vec::new();
-        }
-        let (a, b) = (ntt::Operand::Borrowed(a), b.map(ntt::Operand::Borrowed));
-        let mut r = ntt::split::product(a, b, Some(kernels));
-        limbs::normalize(&mut r);
-        r
+    if a.len() == n {
+        return karatsuba::mul_karatsuba(r, a, b, scratch, leaf);
+    }
+    let pieces = a.len() / n;
+    let rem = &a[pieces * n..];
+    // From the top down, so each product either writes fresh limbs or adds to written ones:
+    // the remainder's product first, at the top of r.
+    let top = pieces * n;
+    if rem.is_empty() {
+        r[top..].fill(0);
+    } else {
+        mul_unbalanced(&mut r[top..], b, rem, scratch, leaf);
+    }
+    let (piece, scratch) = scratch.split_at_mut(2 * n);
+    for i in (0..pieces).rev() {
+        karatsuba::mul_karatsuba(piece, &a[i * n..(i + 1) * n], b, scratch, leaf);
+        // Limbs i n .. (i+1) n are fresh, the ones above hold the higher products.
+        r[i * n..(i + 1) * n].copy_from_slice(&piece[..n]);
+        let c = limbs::add_assign_slice(&mut r[(i + 1) * n..], &piece[n..]);
+        debug_assert_eq!(c, 0, "the product fits");
     }
 }
+
+/// Larger scratch (Karatsuba where the transform cannot hold the product) is not kept.
+const SCRATCH_KEEP: usize = 1 << 14;
 
 /// Runs `f` on `len` limbs of this thread's Karatsuba scratch buffer (contents undefined: the
 /// algorithms write before they read). Below the transform thresholds the buffer stays small,
 /// and the doubling loop's many small products then cost no allocation and no zeroing.
-fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Limb]) -> R) -> R {
-    /// Larger scratch (Karatsuba where the transform cannot hold the product) is not kept.
-    const KEEP: usize = 1 << 14;
+fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Limb]) -> R) -> Result<R, Error> {
     std::thread_local! {
         static SCRATCH: core::cell::RefCell<Vec<Limb>> = const { core::cell::RefCell::new(Vec::new()) };
     }
-    if len > KEEP {
-        return f(&mut vec![0; len]);
+    if len > SCRATCH_KEEP {
+        return Ok(f(&mut mem::zeroed(len)?));
     }
     SCRATCH.with(|cell| {
         let mut v = cell.borrow_mut();
         if v.len() < len {
-            v.resize(len, 0);
+            mem::resize(&mut v, len)?;
         }
-        f(&mut v[..len])
+        Ok(f(&mut v[..len]))
     })
 }
 

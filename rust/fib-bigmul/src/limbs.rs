@@ -1,12 +1,12 @@
-//! Limb-vector primitives: the linear-time operations the multiplication algorithms and the
-//! doubling loop are built from. Numbers are little-endian slices of [`Limb`]s; a "normalized"
+//! Limb-slice primitives: the linear-time operations the multiplication algorithms are built
+//! from. Numbers are little-endian slices of [`Limb`]s; a "normalized"
 //! vector has no high zero limbs (zero is the empty vector).
 
 use crate::{DLimb, Limb, LIMB_BITS};
 
 /// Drops high zero limbs.
 #[inline]
-pub fn normalize(v: &mut Vec<Limb>) {
+pub(crate) fn normalize(v: &mut Vec<Limb>) {
     while v.last() == Some(&0) {
         v.pop();
     }
@@ -14,7 +14,7 @@ pub fn normalize(v: &mut Vec<Limb>) {
 
 /// `r += a` over `r.len()` limbs (`a.len() <= r.len()`); returns the carry out of `r`.
 #[inline]
-pub fn add_assign_slice(r: &mut [Limb], a: &[Limb]) -> Limb {
+pub(crate) fn add_assign_slice(r: &mut [Limb], a: &[Limb]) -> Limb {
     debug_assert!(a.len() <= r.len());
     let mut carry = false;
     let (head, tail) = r.split_at_mut(a.len());
@@ -33,7 +33,7 @@ pub fn add_assign_slice(r: &mut [Limb], a: &[Limb]) -> Limb {
 
 /// `r -= a` over `r.len()` limbs; returns the borrow out of `r` (1 if `r < a`).
 #[inline]
-pub fn sub_assign_slice(r: &mut [Limb], a: &[Limb]) -> Limb {
+pub(crate) fn sub_assign_slice(r: &mut [Limb], a: &[Limb]) -> Limb {
     debug_assert!(a.len() <= r.len());
     let mut borrow = false;
     let (head, tail) = r.split_at_mut(a.len());
@@ -52,7 +52,7 @@ pub fn sub_assign_slice(r: &mut [Limb], a: &[Limb]) -> Limb {
 
 /// `r += c`; returns the carry out of `r`.
 #[inline]
-pub fn add_small_slice(r: &mut [Limb], c: Limb) -> Limb {
+pub(crate) fn add_small_slice(r: &mut [Limb], c: Limb) -> Limb {
     let mut c = c;
     for x in r.iter_mut() {
         if c == 0 {
@@ -67,7 +67,7 @@ pub fn add_small_slice(r: &mut [Limb], c: Limb) -> Limb {
 
 /// `r -= c`; returns the borrow out of `r`.
 #[inline]
-pub fn sub_small_slice(r: &mut [Limb], c: Limb) -> Limb {
+pub(crate) fn sub_small_slice(r: &mut [Limb], c: Limb) -> Limb {
     let mut c = c;
     for x in r.iter_mut() {
         if c == 0 {
@@ -82,13 +82,13 @@ pub fn sub_small_slice(r: &mut [Limb], c: Limb) -> Limb {
 
 /// Compares two equal-length slices as numbers.
 #[inline]
-pub fn cmp_slice(a: &[Limb], b: &[Limb]) -> core::cmp::Ordering {
+pub(crate) fn cmp_slice(a: &[Limb], b: &[Limb]) -> core::cmp::Ordering {
     debug_assert_eq!(a.len(), b.len());
     a.iter().rev().cmp(b.iter().rev())
 }
 
 /// `r = |a - b|` for equal-length slices; returns true if `a < b`.
-pub fn abs_diff_into(r: &mut [Limb], a: &[Limb], b: &[Limb]) -> bool {
+pub(crate) fn abs_diff_into(r: &mut [Limb], a: &[Limb], b: &[Limb]) -> bool {
     let neg = cmp_slice(a, b) == core::cmp::Ordering::Less;
     let (x, y) = if neg { (b, a) } else { (a, b) };
     let mut borrow = false;
@@ -104,7 +104,7 @@ pub fn abs_diff_into(r: &mut [Limb], a: &[Limb], b: &[Limb]) -> bool {
 
 /// `r = a * m` over `a.len()` limbs; returns the high limb.
 #[inline]
-pub fn mul_1(r: &mut [Limb], a: &[Limb], m: Limb) -> Limb {
+pub(crate) fn mul_1(r: &mut [Limb], a: &[Limb], m: Limb) -> Limb {
     let mut carry: Limb = 0;
     for (z, &x) in r.iter_mut().zip(a) {
         let t = x as DLimb * m as DLimb + carry as DLimb;
@@ -116,7 +116,7 @@ pub fn mul_1(r: &mut [Limb], a: &[Limb], m: Limb) -> Limb {
 
 /// `r += a * m` over `a.len()` limbs; returns the high limb (the carry out of `r[..a.len()]`).
 #[inline]
-pub fn addmul_1(r: &mut [Limb], a: &[Limb], m: Limb) -> Limb {
+pub(crate) fn addmul_1(r: &mut [Limb], a: &[Limb], m: Limb) -> Limb {
     let mut carry: Limb = 0;
     for (z, &x) in r.iter_mut().zip(a) {
         let t = x as DLimb * m as DLimb + *z as DLimb + carry as DLimb;
@@ -124,84 +124,4 @@ pub fn addmul_1(r: &mut [Limb], a: &[Limb], m: Limb) -> Limb {
         carry = (t >> LIMB_BITS) as Limb;
     }
     carry
-}
-
-/// Vector helpers for the doubling loop: `v` is normalized on entry and exit.
-pub mod vec {
-    use super::*;
-
-    /// `v += a`.
-    pub fn add_assign(v: &mut Vec<Limb>, a: &[Limb]) {
-        if v.len() < a.len() {
-            v.resize(a.len(), 0);
-        }
-        let c = add_assign_slice(v, a);
-        if c != 0 {
-            v.push(c);
-        }
-    }
-
-    /// `v -= a`; panics if `a > v`.
-    pub fn sub_assign(v: &mut Vec<Limb>, a: &[Limb]) {
-        assert!(a.len() <= v.len(), "limb subtraction underflow");
-        let b = sub_assign_slice(v, a);
-        assert_eq!(b, 0, "limb subtraction underflow");
-        normalize(v);
-    }
-
-    /// `v = a - v`; panics if `v > a`.
-    pub fn rsub_assign(v: &mut Vec<Limb>, a: &[Limb]) {
-        assert!(v.len() <= a.len(), "limb subtraction underflow");
-        v.resize(a.len(), 0);
-        let mut borrow = false;
-        for (x, &y) in v.iter_mut().zip(a) {
-            let (d, b1) = y.overflowing_sub(*x);
-            let (d, b2) = d.overflowing_sub(borrow as Limb);
-            *x = d;
-            borrow = b1 | b2;
-        }
-        assert!(!borrow, "limb subtraction underflow");
-        normalize(v);
-    }
-
-    /// `v = v * m - a` (with `v * m >= a`), one pass, no temporary.
-    pub fn mul_small_sub(v: &mut Vec<Limb>, m: Limb, a: &[Limb]) {
-        if v.len() < a.len() {
-            v.resize(a.len(), 0);
-        }
-        let hi = {
-            let n = v.len();
-            let mut tmp_carry: Limb = 0;
-            let mut borrow = false;
-            for i in 0..n {
-                let t = v[i] as DLimb * m as DLimb + tmp_carry as DLimb;
-                tmp_carry = (t >> LIMB_BITS) as Limb;
-                let y = if i < a.len() { a[i] } else { 0 };
-                let (d, b1) = (t as Limb).overflowing_sub(y);
-                let (d, b2) = d.overflowing_sub(borrow as Limb);
-                v[i] = d;
-                borrow = b1 | b2;
-            }
-            assert!(tmp_carry >= borrow as Limb, "limb subtraction underflow");
-            tmp_carry - borrow as Limb
-        };
-        if hi != 0 {
-            v.push(hi);
-        }
-        normalize(v);
-    }
-
-    /// `v += c`.
-    pub fn add_small(v: &mut Vec<Limb>, c: Limb) {
-        let carry = add_small_slice(v, c);
-        if carry != 0 {
-            v.push(carry);
-        }
-    }
-
-    /// `v -= c`; panics on underflow.
-    pub fn sub_small(v: &mut Vec<Limb>, c: Limb) {
-        assert_eq!(sub_small_slice(v, c), 0, "limb subtraction underflow");
-        normalize(v);
-    }
 }

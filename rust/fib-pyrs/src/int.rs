@@ -10,13 +10,15 @@
 //!   tag word of sign and digit count where the header's size was: see `IntHead`);
 //! * everything else (15-bit digit builds, the limited API, PyPy) takes the byte route, without
 //!   a copy on little-endian targets, where the limbs already are the bytes.
+//!
+//! build.rs sets the cfg `int_digit_writer` where one of the first two applies.
 
 use fib_rust::Limb;
 use pyo3::prelude::*;
 use pyo3::types::PyInt;
 
 /// Bits per CPython digit on the fast paths (the default since 3.11, and on 64-bit before).
-#[cfg(all(not(Py_LIMITED_API), not(PyPy), not(GraalPy)))]
+#[cfg(int_digit_writer)]
 const DIGIT_BITS: u32 = 30;
 
 /// The int with the given little-endian limbs (high zero limbs allowed).
@@ -33,7 +35,7 @@ pub fn int_from_limbs<'py>(py: Python<'py>, limbs: &[Limb]) -> PyResult<Bound<'p
             (words(limbs).enumerate()).fold(0u64, |acc, (i, w)| acc | (w as u64) << (32 * i));
         return Ok(value.into_pyobject(py)?);
     }
-    #[cfg(all(not(Py_LIMITED_API), not(PyPy), not(GraalPy)))]
+    #[cfg(int_digit_writer)]
     {
         let ndigits = bits.div_ceil(DIGIT_BITS as u64) as usize;
         if let Some(int) = digits::write(py, limbs, ndigits)? {
@@ -43,7 +45,7 @@ pub fn int_from_limbs<'py>(py: Python<'py>, limbs: &[Limb]) -> PyResult<Bound<'p
     from_le_bytes(py, limbs)
 }
 
-#[cfg(all(not(Py_LIMITED_API), not(PyPy), not(GraalPy)))]
+#[cfg(int_digit_writer)]
 mod digits {
     use super::*;
     use pyo3::ffi;
@@ -187,5 +189,79 @@ fn from_le_bytes<'py>(py: Python<'py>, limbs: &[Limb]) -> PyResult<Bound<'py, Py
             1, // Py_ASNATIVEBYTES_LITTLE_ENDIAN
         );
         Ok(Bound::from_owned_ptr_or_err(py, ptr)?.cast_into_unchecked())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SplitMix64, so failures reproduce.
+    fn limbs(seed: u64, n: usize) -> Vec<Limb> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                let mut z = s;
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                (z ^ (z >> 31)) as Limb
+            })
+            .collect()
+    }
+
+    /// The operands: random limbs, all ones, a single top bit, at lengths around multiples of
+    /// 15 32-bit words (where 30-bit digits and 32-bit words line up again).
+    fn samples() -> Vec<Vec<Limb>> {
+        let mut v = Vec::new();
+        for n in [1usize, 2, 3, 7, 8, 15, 16, 17, 30, 31, 61] {
+            v.push(limbs(n as u64, n));
+            v.push(vec![Limb::MAX; n]);
+            let mut top = vec![0; n];
+            top[n - 1] = 1 << (Limb::BITS - 1);
+            v.push(top);
+        }
+        v
+    }
+
+    /// The value of little-endian limbs.
+    fn value(x: &[Limb]) -> num_bigint::BigUint {
+        (x.iter().enumerate()).fold(num_bigint::BigUint::ZERO, |acc, (i, &l)| {
+            acc + (num_bigint::BigUint::from(l) << (Limb::BITS as usize * i))
+        })
+    }
+
+    #[test]
+    fn words_are_the_limbs_32_bits_at_a_time() {
+        for x in samples() {
+            let from_words = words(&x)
+                .enumerate()
+                .fold(num_bigint::BigUint::ZERO, |acc, (i, w)| {
+                    acc + (num_bigint::BigUint::from(w) << (32 * i))
+                });
+            assert_eq!(from_words, value(&x));
+        }
+    }
+
+    /// `pack` against the number itself: every digit below 2^30, the top one nonzero, and
+    /// sum(digit_i 2^(30 i)) equal to the limbs' value.
+    #[cfg(int_digit_writer)]
+    #[test]
+    fn digits_pack_the_value() {
+        for x in samples() {
+            let value = value(&x);
+            let ndigits = value.bits().div_ceil(DIGIT_BITS as u64) as usize;
+            let mut out = vec![u32::MAX; ndigits];
+            digits::pack(&x, &mut out);
+            assert!(out.iter().all(|&d| d < 1 << DIGIT_BITS), "30-bit digits");
+            assert_ne!(out.last(), Some(&0), "normalized");
+            let back = out
+                .iter()
+                .enumerate()
+                .fold(num_bigint::BigUint::ZERO, |acc, (i, &d)| {
+                    acc + (num_bigint::BigUint::from(d) << (DIGIT_BITS as usize * i))
+                });
+            assert_eq!(back, value, "{} limbs", x.len());
+        }
     }
 }

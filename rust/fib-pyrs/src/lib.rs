@@ -10,13 +10,23 @@ mod int;
 static GLOBAL: alloc::MapLarge = alloc::MapLarge;
 
 use num_bigint::BigUint;
-use pyo3::exceptions::{PyOverflowError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyOverflowError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyInt;
 
-/// Largest accepted n. F(10^9) already has 694 million bits (87 MB); anything much larger
-/// would exhaust memory, and a failed allocation aborts the process instead of raising.
+/// Largest accepted n. F(10^9) already has 694 million bits (87 MB) and takes a few seconds;
+/// fib-rust itself goes up to `fib_rust::MAX_N` (about 2.37 * 10^9). Where memory runs out
+/// first, the call raises MemoryError.
 const MAX_N: u64 = 1_000_000_000;
+const _: () = assert!(MAX_N <= fib_rust::MAX_N);
+
+/// fib-rust's errors as Python exceptions: MemoryError when an allocation failed.
+fn py_err(e: fib_rust::Error) -> PyErr {
+    match e {
+        fib_rust::Error::OutOfMemory { .. } => PyMemoryError::new_err(e.to_string()),
+        _ => PyOverflowError::new_err(e.to_string()),
+    }
+}
 
 /// From these n on the computation runs with the GIL released, so other Python threads go on:
 /// both take tens of microseconds there. For shorter calls, releasing and taking back the GIL
@@ -74,7 +84,7 @@ fn checked_n(n: &Bound<'_, PyAny>) -> PyResult<u64> {
 #[pyfunction]
 fn fib<'py>(py: Python<'py>, n: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyInt>> {
     let n = checked_n(n)?;
-    let limbs = compute(py, n, DOUBLING_DETACH_MIN_N, fib_rust::fib_limbs);
+    let limbs = compute(py, n, DOUBLING_DETACH_MIN_N, fib_rust::try_fib_limbs).map_err(py_err)?;
     int::int_from_limbs(py, &limbs)
 }
 
@@ -92,7 +102,8 @@ fn fib_pair<'py>(
     n: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyInt>, Bound<'py, PyInt>)> {
     let n = checked_n(n)?;
-    let (f, f1) = compute(py, n, DOUBLING_DETACH_MIN_N, fib_rust::fib_pair_limbs);
+    let (f, f1) =
+        compute(py, n, DOUBLING_DETACH_MIN_N, fib_rust::try_fib_pair_limbs).map_err(py_err)?;
     Ok((int::int_from_limbs(py, &f)?, int::int_from_limbs(py, &f1)?))
 }
 
@@ -103,7 +114,10 @@ fn _panic(message: &str) {
     panic!("{message}");
 }
 
-#[pymodule]
+/// `gil_used = false`: the module keeps no state behind the GIL (its functions share nothing
+/// but read-only tables built once, under `OnceLock`), so free-threaded CPython need not
+/// re-enable the GIL on import.
+#[pymodule(gil_used = false)]
 fn _fib_pyrs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_N", MAX_N)?;
     m.add_function(wrap_pyfunction!(fib, m)?)?;

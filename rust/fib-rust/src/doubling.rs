@@ -5,17 +5,19 @@
 //! num-bigint's multiplication has no dedicated squaring and no FFT. Only the results become
 //! [`BigUint`]s.
 
-use fib_bigmul::limbs::vec::{
-    add_assign, add_small, mul_small_sub, rsub_assign, sub_assign, sub_small,
+use crate::limbs::{
+    add_assign, add_small, mul_small_sub, normalize, reserve, rsub_assign, sub_assign, sub_small,
+    try_clone,
 };
-use fib_bigmul::{biguint_from_limbs, mul_owned, sqr_algorithm, sqr_into, Algorithm, Limb};
+use crate::{Error, MAX_N};
+use fib_bigmul::{biguint_from_limbs, sqr_algorithm, try_mul_owned, try_sqr_into, Algorithm, Limb};
 use num_bigint::BigUint;
 
 /// (F(k-1), F(k)) as limb vectors, for k >= 1, in GMP's two-squarings-per-bit form.
 ///
 /// With a = F(k)^2, b = F(k-1)^2: F(2k-1) = a + b, F(2k+1) = 4a - b + 2(-1)^k, and
 /// F(2k) = F(2k+1) - F(2k-1). Two squarings per bit instead of three multiplications.
-fn pair_limbs(k_target: u64) -> (Vec<Limb>, Vec<Limb>) {
+fn pair_limbs(k_target: u64) -> Result<(Vec<Limb>, Vec<Limb>), Error> {
     debug_assert!(k_target >= 1);
     // Start from the longest prefix of k_target's bits whose F(k) fits a u64 (k <= 93): the
     // first few doublings are replaced by a short u64 loop.
@@ -34,7 +36,7 @@ fn pair_limbs(k_target: u64) -> (Vec<Limb>, Vec<Limb>) {
         let mut v: Vec<Limb> = (0..u64::BITS / Limb::BITS)
             .map(|i| (x >> (i * Limb::BITS)) as Limb)
             .collect();
-        fib_bigmul::limbs::normalize(&mut v);
+        normalize(&mut v);
         v
     };
     // The squares go into the previous step's buffers, which trade places every step. Below
@@ -46,26 +48,27 @@ fn pair_limbs(k_target: u64) -> (Vec<Limb>, Vec<Limb>) {
     } else {
         2 * final_limbs + 2
     };
-    let with_room = |x: u64| {
-        let mut v = Vec::with_capacity(room);
+    let with_room = |x: u64| -> Result<Vec<Limb>, Error> {
+        let mut v = Vec::new();
+        reserve(&mut v, room)?;
         v.extend_from_slice(&limbs(x));
-        v
+        Ok(v)
     };
-    let (mut fk1, mut fk) = (with_room(prev), with_room(cur));
-    let (mut a, mut b) = (Vec::with_capacity(room), Vec::with_capacity(room));
+    let (mut fk1, mut fk) = (with_room(prev)?, with_room(cur)?);
+    let (mut a, mut b) = (with_room(0)?, with_room(0)?);
     for bit in (0..rest).rev() {
-        sqr_into(&fk, &mut a); // F(k)^2
-        sqr_into(&fk1, &mut b); // F(k-1)^2
-        add_assign(&mut b, &a); // b = F(2k-1)
-        mul_small_sub(&mut a, 5, &b); // 5a - (a + b) = 4a - b
+        try_sqr_into(&fk, &mut a)?; // F(k)^2
+        try_sqr_into(&fk1, &mut b)?; // F(k-1)^2
+        add_assign(&mut b, &a)?; // b = F(2k-1)
+        mul_small_sub(&mut a, 5, &b)?; // 5a - (a + b) = 4a - b
         if k & 1 == 0 {
-            add_small(&mut a, 2);
+            add_small(&mut a, 2)?;
         } else {
             sub_small(&mut a, 2);
         } // a = F(2k+1)
         k *= 2;
         if (k_target >> bit) & 1 == 1 {
-            rsub_assign(&mut b, &a); // F(2k) = F(2k+1) - F(2k-1)
+            rsub_assign(&mut b, &a)?; // F(2k) = F(2k+1) - F(2k-1)
             k += 1;
         } else {
             sub_assign(&mut a, &b); // F(2k)
@@ -75,10 +78,14 @@ fn pair_limbs(k_target: u64) -> (Vec<Limb>, Vec<Limb>) {
         std::mem::swap(&mut fk, &mut a);
     }
     debug_assert_eq!(k, k_target);
-    (fk1, fk)
+    Ok((fk1, fk))
 }
 
 /// The pair (F(n), F(n+1)) by fast doubling.
+///
+/// # Panics
+/// If n > [`MAX_N`]. Aborts if memory runs out, like `Vec` ([`try_fib_pair_limbs`] returns
+/// an error instead).
 ///
 /// ```
 /// use fib_rust::fib_pair;
@@ -93,16 +100,39 @@ pub fn fib_pair(n: u64) -> (BigUint, BigUint) {
 }
 
 /// [`fib_pair`] as little-endian limb vectors (normalized: no high zero limbs).
+///
+/// # Panics
+/// If n > [`MAX_N`]; aborts if memory runs out.
 pub fn fib_pair_limbs(n: u64) -> (Vec<Limb>, Vec<Limb>) {
+    try_fib_pair_limbs(n).unwrap_or_else(|e| e.raise())
+}
+
+/// [`fib_pair_limbs`], or an error: n above [`MAX_N`], or memory exhausted.
+pub fn try_fib_pair_limbs(n: u64) -> Result<(Vec<Limb>, Vec<Limb>), Error> {
+    check(n)?;
     if n == 0 {
-        return (Vec::new(), vec![1]);
+        return Ok((Vec::new(), vec![1]));
     }
-    let (mut fn1, fnn) = pair_limbs(n); // F(n-1), F(n)
-    add_assign(&mut fn1, &fnn); // F(n+1)
-    (fnn, fn1)
+    let (mut fn1, fnn) = pair_limbs(n)?; // F(n-1), F(n)
+    add_assign(&mut fn1, &fnn)?; // F(n+1)
+    Ok((fnn, fn1))
+}
+
+/// n itself, if the transform holds every product of its doubling.
+fn check(n: u64) -> Result<(), Error> {
+    if n > MAX_N {
+        return Err(Error::TooLarge { n });
+    }
+    Ok(())
 }
 
 /// F(n) by fast doubling.
+///
+/// # Panics
+/// If n > [`MAX_N`] (about 2.37 * 10^9): F(n) would have more than 1.6 * 10^9 bits, and the
+/// doubling's last products would be too long for the number-theoretic transform. Like a
+/// `Vec`, aborts the process if memory runs out (F(MAX_N) alone takes 206 MB, the whole
+/// computation about three times that); [`try_fib`] returns either as an [`Error`] instead.
 ///
 /// ```
 /// use fib_rust::fib;
@@ -111,6 +141,18 @@ pub fn fib_pair_limbs(n: u64) -> (Vec<Limb>, Vec<Limb>) {
 /// ```
 pub fn fib(n: u64) -> BigUint {
     biguint_from_limbs(fib_limbs(n))
+}
+
+/// [`fib`], or an error: n above [`MAX_N`], or memory exhausted (every large buffer is
+/// allocated fallibly).
+///
+/// ```
+/// use fib_rust::{try_fib, Error, MAX_N};
+/// assert_eq!(try_fib(10), Ok(55u32.into()));
+/// assert_eq!(try_fib(MAX_N + 1), Err(Error::TooLarge { n: MAX_N + 1 }));
+/// ```
+pub fn try_fib(n: u64) -> Result<BigUint, Error> {
+    try_fib_limbs(n).map(biguint_from_limbs)
 }
 
 /// F(n) as little-endian limbs, num-bigint's digit type, normalized (no high zero limbs; F(0)
@@ -127,38 +169,47 @@ pub fn fib(n: u64) -> BigUint {
 /// assert_eq!(fib_bigmul::biguint_from_limbs(fib_limbs(1000)), fib(1000));
 /// ```
 pub fn fib_limbs(n: u64) -> Vec<Limb> {
+    try_fib_limbs(n).unwrap_or_else(|e| e.raise())
+}
+
+/// [`fib_limbs`], or an error: n above [`MAX_N`], or memory exhausted.
+pub fn try_fib_limbs(n: u64) -> Result<Vec<Limb>, Error> {
+    check(n)?;
     if n < 2 {
-        return if n == 0 { Vec::new() } else { vec![1] };
+        return Ok(if n == 0 { Vec::new() } else { vec![1] });
     }
     let k = n / 2;
     // F(k-1), F(k). Operands are dropped as soon as they are used up: the product's transform
     // is the peak of the whole computation's memory.
-    let (fk1, fk) = pair_limbs(k);
+    let (fk1, fk) = pair_limbs(k)?;
     if n % 2 == 0 {
         let mut s = fk1;
-        let twice = s.clone();
-        add_assign(&mut s, &twice);
+        let twice = try_clone(&s)?;
+        add_assign(&mut s, &twice)?;
         drop(twice);
-        add_assign(&mut s, &fk); // F(k) + 2F(k-1)
-        mul_owned(fk, s)
+        add_assign(&mut s, &fk)?; // F(k) + 2F(k-1)
+        Ok(try_mul_owned(fk, s)?)
     } else {
-        let mut twice = fk.clone();
-        add_assign(&mut twice, &fk); // 2F(k)
-        let mut plus = twice.clone();
-        add_assign(&mut plus, &fk1);
+        let mut twice = try_clone(&fk)?;
+        add_assign(&mut twice, &fk)?; // 2F(k)
+        let mut plus = try_clone(&twice)?;
+        add_assign(&mut plus, &fk1)?;
         sub_assign(&mut twice, &fk1); // 2F(k) - F(k-1)
         drop((fk, fk1));
-        let mut r = mul_owned(plus, twice);
+        let mut r = try_mul_owned(plus, twice)?;
         if k % 2 == 0 {
-            add_small(&mut r, 2);
+            add_small(&mut r, 2)?;
         } else {
             sub_small(&mut r, 2);
         }
-        r
+        Ok(r)
     }
 }
 
 /// The Lucas number L(n) = F(n−1) + F(n+1) = 2F(n+1) − F(n), by fast doubling.
+///
+/// # Panics
+/// If n > [`MAX_N`]; aborts if memory runs out.
 ///
 /// ```
 /// use fib_rust::{fib, lucas};
@@ -175,6 +226,31 @@ pub fn lucas(n: u64) -> BigUint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bound MAX_N rests on: F(m) has at most floor(0.694243 m) + 1 bits.
+    #[test]
+    fn fib_bits_bound() {
+        let (mut a, mut b) = (BigUint::from(0u32), BigUint::from(1u32));
+        for m in 0..5000u64 {
+            assert!(a.bits() <= m * 694_243 / 1_000_000 + 1, "F({m})");
+            (a, b) = (b.clone(), a + b);
+        }
+    }
+
+    #[test]
+    fn n_above_max_is_refused() {
+        assert_eq!(crate::MAX_N, 2_368_287_706);
+        let n = crate::MAX_N + 1;
+        assert_eq!(try_fib(n), Err(Error::TooLarge { n }));
+        assert_eq!(
+            try_fib_limbs(u64::MAX),
+            Err(Error::TooLarge { n: u64::MAX })
+        );
+        assert_eq!(try_fib_pair_limbs(n), Err(Error::TooLarge { n }));
+        let panic = std::panic::catch_unwind(|| fib(n)).expect_err("fib panics above MAX_N");
+        let message = panic.downcast_ref::<String>().expect("a message");
+        assert!(message.contains("too large"), "{message}");
+    }
 
     /// OEIS A000045, F(0)..=F(30).
     const FIB: [u32; 31] = [

@@ -4,11 +4,13 @@ It serves exactly these URLs, for GET and HEAD only (anything else is 405):
 
 ``/``                              the page (``index.html`` of the static directory)
 ``/static/<file>``                 the page's files (app.js, worker.js, style.css)
-``/wheels/<file>.whl``             a wheel directly in the dist directory
+``/wheels/<file>.whl``             a wheel entry of the dist directory (file or symlink to it)
 ``/pyodide/<version>/<file>``      a file of the ``pyodide-<version>`` npm package
 ``/api/manifest``                  JSON: per runtime, the wheels to install (see manifest.py)
 
-Nothing else on disk is reachable; every path goes through :func:`fib_web.files.resolve_under`.
+Nothing else on disk is reachable: every static and runtime path goes through
+:func:`fib_web.files.resolve_under`, and a wheel is only ever an entry of the dist directory
+(:func:`fib_web.manifest.wheel_file`).
 Run it with ``uvicorn --factory fib_web.app:create_app`` (settings from FIB_WEB_* variables) or
 ``python -m fib_web``.
 """
@@ -20,7 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fib_web.files import IMMUTABLE, REVALIDATE, file_response, resolve_under
-from fib_web.manifest import Digests, build_manifest, dist_wheels
+from fib_web.manifest import Digests, build_manifest, wheel_file
 from fib_web.runtimes import load_runtimes
 from fib_web.settings import Settings
 
@@ -122,9 +124,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.api_route("/wheels/{filename}", methods=list(ALLOWED_METHODS))
     def wheel(request: Request, filename: str) -> Response:
-        file = dist_wheels(settings.dist_dir).get(filename)
-        # dist_wheels lists only regular *.whl files directly in dist; resolve_under re-checks.
-        if file is None or resolve_under(settings.dist_dir, filename) != file:
+        # Only an entry name of the dist directory, never a path (see manifest.dist_wheels).
+        file = wheel_file(settings.dist_dir, filename)
+        if file is None:
             raise not_found()
         return file_response(request, file, REVALIDATE)
 

@@ -1,16 +1,19 @@
 """The manifest: which wheels in dist/ each runtime installs, derived from their tags.
 
-Nothing here knows a wheel's file name in advance: every ``*.whl`` directly in the dist
-directory is parsed (PEP 427 name, PEP 425 tags) and matched against each runtime's Python tag
-and wheel platform (from ``checks/pyodide_runtimes.py``). The page gets, per runtime, the URL,
+Nothing here knows a wheel's file name in advance: every wheel entry directly in the dist
+directory (a file, or a symlink to that wheel kept elsewhere: see :func:`dist_wheels`) is
+parsed (PEP 427 name, PEP 425 tags) and matched against each runtime's Python tag and wheel
+platform (from ``checks/pyodide_runtimes.py``). The page gets, per runtime, the URL,
 size and SHA-256 of the best wheel of each distribution it needs, and what is missing.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,18 +102,83 @@ class Digests:
 
 
 def dist_wheels(dist_dir: Path) -> dict[str, Path]:
-    """The wheel files directly in dist_dir (regular files inside it, no symlinks out of it)."""
+    """The wheels the app serves from dist_dir: entry name -> the file behind it.
+
+    The dist directory is configuration (FIB_WEB_DIST): whoever set it up chose its entries, so
+    each entry directly in it is trusted as placed, and nothing else is (no subdirectories, no
+    hidden names, no name that is not a wheel's). An entry may be a regular file of the
+    directory, or a symlink to a wheel kept elsewhere, as a Nix ``symlinkJoin`` or a
+    ``ln -s ../build/x.whl dist/`` makes it; such a link is followed only to what it claims to
+    be: a regular file of the same name that is a wheel archive whose ``WHEEL`` metadata
+    declares exactly the tags of that name. So a stray or planted link to any other file serves
+    nothing, and request paths never reach past the entries (see :func:`wheel_file`).
+    """
     found: dict[str, Path] = {}
-    if not dist_dir.is_dir():
+    try:
+        root = dist_dir.resolve(strict=True)
+        entries = sorted(root.iterdir()) if root.is_dir() else []
+    except (OSError, RuntimeError):
         return found
-    root = dist_dir.resolve()
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith(".") or not entry.name.endswith(".whl"):
-            continue
-        real = entry.resolve()
-        if real.parent == root and real.is_file():
+    for entry in entries:
+        real = _wheel_behind(root, entry)
+        if real is not None:
             found[entry.name] = real
     return found
+
+
+def wheel_file(dist_dir: Path, filename: str) -> Path | None:
+    """The file served as ``/wheels/<filename>``: only an entry name of :func:`dist_wheels`."""
+    return dist_wheels(dist_dir).get(filename)
+
+
+def _wheel_behind(root: Path, entry: Path) -> Path | None:
+    wheel = None if entry.name.startswith(".") else Wheel.parse(entry.name)
+    if wheel is None:
+        return None
+    try:
+        real = entry.resolve(strict=True)
+        if not real.is_file():
+            return None
+        if real.parent == root:
+            return real  # a file of the dist directory itself
+        stat = real.stat()
+    except (OSError, RuntimeError):  # dangling, a loop, unreadable
+        return None
+    if real.name != entry.name:
+        return None
+    return real if _is_wheel_archive(str(real), stat.st_size, stat.st_mtime_ns, wheel) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _is_wheel_archive(path: str, size: int, mtime_ns: int, wheel: Wheel) -> bool:
+    """True if the file is a zip with one ``<name>-<version>.dist-info/WHEEL`` declaring
+    exactly the tags of the wheel's file name (size and mtime key the cache)."""
+    del size, mtime_ns
+    expected = {
+        f"{python}-{abi}-{platform}"
+        for python in wheel.python
+        for abi in wheel.abi
+        for platform in wheel.platform
+    }
+    try:
+        with zipfile.ZipFile(path) as archive:
+            metadata = [
+                name
+                for name in archive.namelist()
+                if name.count("/") == 1 and name.endswith(".dist-info/WHEEL")
+            ]
+            if len(metadata) != 1:
+                return False
+            name, _, version = metadata[0].split("/")[0].removesuffix(".dist-info").partition("-")
+            if re.sub(r"[-_.]+", "_", name).lower() != wheel.name or version != wheel.version:
+                return False
+            text = archive.read(metadata[0]).decode("utf-8")
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError, KeyError):
+        return False
+    declared = {
+        line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Tag:")
+    }
+    return declared == expected
 
 
 def choose_wheels(runtime: Runtime, wheels: list[Wheel]) -> dict[str, Wheel]:

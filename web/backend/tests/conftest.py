@@ -15,7 +15,8 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,32 @@ WHEELS = [
 ]
 
 INDEX_HTML = b"<!doctype html><title>fib</title><script type=module src=/static/app.js></script>"
+
+
+def make_wheel(
+    path: Path,
+    dist_info: str | None = None,
+    tags: Iterable[str] | None = None,
+    payload: bytes = b"",
+) -> Path:
+    """A real (tiny) wheel archive at path: ``<name>-<version>.dist-info/WHEEL`` with the tags of
+    the file name, unless dist_info or tags say otherwise; payload goes into a stored member."""
+    name, version, python, abi, platform = path.name.removesuffix(".whl").split("-")
+    if tags is None:
+        tags = [
+            f"{p}-{a}-{t}"
+            for p in python.split(".")
+            for a in abi.split(".")
+            for t in platform.split(".")
+        ]
+    info = dist_info or f"{name}-{version}.dist-info"
+    wheel_text = "Wheel-Version: 1.0\nRoot-Is-Purelib: false\n"
+    wheel_text += "".join(f"Tag: {tag}\n" for tag in tags)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr(f"{info}/WHEEL", wheel_text)
+        archive.writestr(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {name}\n")
+        archive.writestr(f"{name}/payload.txt", payload)
+    return path
 
 
 @dataclass
@@ -113,6 +140,16 @@ def make_tree(base: Path) -> Tree:
         (dist / name).write_bytes(b"PK\x03\x04 fake wheel " + name.encode())
     (dist / "notes.txt").write_text("not a wheel\n")
     (dist / "evil-0.1.0-py3-none-any.whl").symlink_to(outside / "secret.whl")
+    # Links of a wheel's name to something that is not that wheel: a text file, and a real wheel
+    # archive of another distribution that carries the secret.
+    (outside / "stolen-0.1.0-py3-none-any.whl").write_text(secret)
+    (dist / "stolen-0.1.0-py3-none-any.whl").symlink_to(outside / "stolen-0.1.0-py3-none-any.whl")
+    make_wheel(
+        outside / "renamed-0.1.0-py3-none-any.whl",
+        dist_info="other-0.1.0.dist-info",
+        payload=secret.encode(),
+    )
+    (dist / "renamed-0.1.0-py3-none-any.whl").symlink_to(outside / "renamed-0.1.0-py3-none-any.whl")
     (dist / "sub").mkdir()
     (dist / "sub" / "nested-0.1.0-py3-none-any.whl").write_bytes(b"PK nested")
 

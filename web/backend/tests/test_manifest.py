@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import Tree
+from conftest import WHEELS, Tree, make_wheel
+from fib_web.__main__ import print_manifest
 from fib_web.app import create_app
-from fib_web.manifest import Digests, Wheel, build_manifest
+from fib_web.manifest import Digests, Wheel, build_manifest, dist_wheels
 from fib_web.runtimes import Runtime, version_key
 
 OLD = Runtime("0.21.3", "3.10.2", "cp310", "emscripten_3_1_14_wasm32", Path("/nowhere"))
@@ -51,7 +56,134 @@ def test_each_runtime_gets_its_own_fib_pyrs(client: TestClient) -> None:
 
 def test_symlinks_out_of_dist_and_nested_wheels_are_not_listed(client: TestClient) -> None:
     text = client.get("/api/manifest").text
-    assert "evil" not in text and "nested" not in text and "manylinux" not in text
+    for name in ("evil", "stolen", "renamed", "nested", "manylinux"):
+        assert name not in text
+
+
+# --- a dist directory of symlinks (Nix's symlinkJoin, or wheels kept in a build directory) ---
+
+
+def read_only(path: Path) -> None:
+    for root, dirs, files in os.walk(path):
+        for name in files:
+            Path(root, name).chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        for name in dirs:
+            Path(root, name).chmod(0o555)
+    path.chmod(0o555)
+
+
+@pytest.fixture
+def linked_tree(tree: Tree, tmp_path: Path) -> Iterator[tuple[Tree, Path]]:
+    """tree, with dist/ replaced by a symlink to a read-only directory of symlinks, each to a
+    real wheel in its own read-only "store path" (the layout of the flake's packages.site)."""
+    store = tmp_path / "store"
+    store.mkdir()
+    farm = store / "wheels"
+    farm.mkdir()
+    for index, name in enumerate(WHEELS):
+        output = store / f"{index}-{name.split('-')[0]}"
+        output.mkdir()
+        make_wheel(output / name, payload=name.encode())
+        (farm / name).symlink_to(output / name)
+        read_only(output)
+    read_only(farm)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "dist").symlink_to(farm, target_is_directory=True)
+    try:
+        yield tree, site / "dist"
+    finally:
+        for root, dirs, _ in os.walk(store):
+            for name in dirs:
+                Path(root, name).chmod(0o755)
+        store.chmod(0o755)
+
+
+def test_a_dist_of_symlinks_to_wheels_kept_elsewhere_is_served(
+    linked_tree: tuple[Tree, Path],
+) -> None:
+    tree, dist = linked_tree
+    assert sorted(dist_wheels(dist)) == sorted(WHEELS)
+    with TestClient(create_app(tree.settings(dist_dir=dist))) as client:
+        manifest = client.get("/api/manifest").json()
+        for entry in manifest["runtimes"]:
+            assert entry["ready"] is True and entry["missing"] == [], entry
+            for wheel in entry["wheels"]:
+                reply = client.get(wheel["url"])
+                assert reply.status_code == 200
+                assert reply.content == (dist / wheel["filename"]).read_bytes()
+                assert hashlib.sha256(reply.content).hexdigest() == wheel["sha256"]
+
+
+def test_python_m_fib_web_manifest_accepts_a_dist_of_symlinks(
+    linked_tree: tuple[Tree, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree, dist = linked_tree
+    assert print_manifest(tree.settings(dist_dir=dist)) == 0
+    out = capsys.readouterr().out
+    assert "Pyodide 0.21.3 (Python 3.10.2): ready" in out
+    assert "Pyodide 314.0.7 (Python 3.14.2): ready" in out
+
+
+@pytest.mark.parametrize(
+    ("what", "target_name", "make"),
+    [
+        ("a text file of the wheel's name", "x-0.1.0-py3-none-any.whl", "text"),
+        ("a wheel of another distribution", "x-0.1.0-py3-none-any.whl", "other"),
+        ("a wheel declaring other tags", "x-0.1.0-py3-none-any.whl", "tags"),
+        ("a wheel of another version", "x-0.1.0-py3-none-any.whl", "version"),
+        ("a real wheel under another name", "y-0.1.0-py3-none-any.whl", "wheel"),
+        ("a directory", "x-0.1.0-py3-none-any.whl", "dir"),
+        ("nothing (dangling)", "x-0.1.0-py3-none-any.whl", "missing"),
+    ],
+)
+def test_a_symlink_is_followed_only_to_the_wheel_it_names(
+    tmp_path: Path, what: str, target_name: str, make: str
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / target_name
+    if make == "text":
+        target.write_text("not a wheel")
+    elif make == "other":
+        make_wheel(target, dist_info="other-0.1.0.dist-info")
+    elif make == "tags":
+        make_wheel(target, tags=["cp310-cp310-emscripten_3_1_14_wasm32"])
+    elif make == "version":
+        make_wheel(target, dist_info="x-0.2.0.dist-info")
+    elif make == "wheel":
+        make_wheel(elsewhere / "x-0.1.0-py3-none-any.whl")
+        (elsewhere / "x-0.1.0-py3-none-any.whl").rename(target)
+    elif make == "dir":
+        target.mkdir()
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "x-0.1.0-py3-none-any.whl").symlink_to(target)
+    assert dist_wheels(dist) == {}, what
+    # the control: a link to the real wheel of that name is served
+    good = make_wheel(tmp_path / "x-0.1.0-py3-none-any.whl")
+    (dist / "x-0.1.0-py3-none-any.whl").unlink()
+    (dist / "x-0.1.0-py3-none-any.whl").symlink_to(good)
+    assert dist_wheels(dist) == {"x-0.1.0-py3-none-any.whl": good}
+
+
+def test_a_wheel_with_two_python_tags_declares_both(tmp_path: Path) -> None:
+    (tmp_path / "w").mkdir()
+    wheel = make_wheel(tmp_path / "w" / "x-0.1.0-py2.py3-none-any.whl")
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / wheel.name).symlink_to(wheel)
+    assert list(dist_wheels(dist)) == [wheel.name]
+    make_wheel(wheel, tags=["py3-none-any"])  # one of the two tags missing
+    assert dist_wheels(dist) == {}
+
+
+def test_hidden_and_nested_entries_are_never_wheels(tmp_path: Path) -> None:
+    make_wheel(tmp_path / ".x-0.1.0-py3-none-any.whl")
+    (tmp_path / "sub").mkdir()
+    make_wheel(tmp_path / "sub" / "x-0.1.0-py3-none-any.whl")
+    assert dist_wheels(tmp_path) == {}
+    assert dist_wheels(tmp_path / "missing") == {}
 
 
 def test_a_missing_emscripten_wheel_is_reported(tree: Tree) -> None:

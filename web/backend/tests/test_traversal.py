@@ -66,6 +66,8 @@ ATTACKS = [
     "/static/parent/outside/secret.txt",
     "/static/loop",
     "/wheels/evil-0.1.0-py3-none-any.whl",
+    "/wheels/stolen-0.1.0-py3-none-any.whl",
+    "/wheels/renamed-0.1.0-py3-none-any.whl",
     "/pyodide/0.21.3/link-out.js",
     "/pyodide/0.21.3/up/playwright-core/secret.txt",
     "/pyodide/314.0.7/up/playwright-core/package.json",
@@ -129,6 +131,8 @@ def test_the_planted_files_are_really_there(tree: Tree) -> None:
     assert (tree.static / "linkdir" / "secret.txt").read_text() == tree.secret
     assert (tree.runtime_dir("0.21.3") / "up" / "playwright-core" / "secret.txt").exists()
     assert (tree.dist / "evil-0.1.0-py3-none-any.whl").read_text() == tree.secret
+    assert (tree.dist / "stolen-0.1.0-py3-none-any.whl").read_text() == tree.secret
+    assert tree.secret.encode() in (tree.dist / "renamed-0.1.0-py3-none-any.whl").read_bytes()
     assert (tree.root / "secret.txt").read_text() == tree.secret
 
 

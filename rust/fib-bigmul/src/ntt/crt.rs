@@ -3,14 +3,34 @@
 //! below the primes' product, lands `bits` bits above coefficient i-1).
 
 use super::{field::Prime, PRIMES};
+use crate::arch::Kernels;
 use crate::Limb;
+
+/// The constants of the mixed-radix digits (`ntt::kernel::garner_digits`).
+pub(crate) struct GarnerConsts {
+    /// prefix[i][j] = (q0*...*q(j-1)) mod qi, Montgomery form, for 1 <= j < i.
+    pub prefix: [[u32; 4]; 4],
+    /// inv[i] = (q0*...*q(i-1))^-1 mod qi, Montgomery form.
+    pub inv: [u32; 4],
+}
+
+impl GarnerConsts {
+    /// v_i = (r_i - (v0 + q0 v1 + ... )) / (q0 ... q(i-1)) mod q_i, given v_0..v_(i-1).
+    /// All v_j < q_j < q_i (the primes ascend), so no reduction is needed on the way.
+    #[inline(always)]
+    pub fn digit(&self, i: usize, r: u32, v: &[u32; 4]) -> u32 {
+        let f: Prime = PRIMES[i];
+        let mut s = v[0];
+        for (&vj, &w) in v[1..i].iter().zip(&self.prefix[i][1..i]) {
+            s = f.add(s, f.mul(vj, w));
+        }
+        f.mul(f.sub(r, s), self.inv[i])
+    }
+}
 
 /// Constants of the mixed-radix reconstruction for the first `n` primes.
 struct Garner {
-    /// prefix[i][j] = (q0*...*q(j-1)) mod qi, Montgomery form, for 1 <= j < i.
-    prefix: [[u32; 4]; 4],
-    /// inv[i] = (q0*...*q(i-1))^-1 mod qi, Montgomery form.
-    inv: [u32; 4],
+    consts: GarnerConsts,
     /// q0*...*q(j-1) for j = 1..n (exact; below 2^94).
     weight: [u128; 4],
 }
@@ -18,8 +38,10 @@ struct Garner {
 impl Garner {
     fn new(n: usize) -> Garner {
         let mut g = Garner {
-            prefix: [[0; 4]; 4],
-            inv: [0; 4],
+            consts: GarnerConsts {
+                prefix: [[0; 4]; 4],
+                inv: [0; 4],
+            },
             weight: [1, 0, 0, 0],
         };
         for j in 1..n {
@@ -28,23 +50,11 @@ impl Garner {
         for (i, &f) in PRIMES.iter().enumerate().take(n).skip(1) {
             let m = |x: u128| f.to_mont((x % f.p as u128) as u32);
             for j in 1..i {
-                g.prefix[i][j] = m(g.weight[j]);
+                g.consts.prefix[i][j] = m(g.weight[j]);
             }
-            g.inv[i] = f.inv(m(g.weight[i]));
+            g.consts.inv[i] = f.inv(m(g.weight[i]));
         }
         g
-    }
-
-    /// v_i = (r_i - (v0 + q0 v1 + ... )) / (q0 ... q(i-1)) mod q_i, given v_0..v_(i-1).
-    /// All v_j < q_j < q_i (the primes ascend), so no reduction is needed on the way.
-    #[inline(always)]
-    fn digit(&self, i: usize, r: u32, v: &[u32; 4]) -> u32 {
-        let f: Prime = PRIMES[i];
-        let mut s = v[0];
-        for (&vj, &w) in v[1..i].iter().zip(&self.prefix[i][1..i]) {
-            s = f.add(s, f.mul(vj, w));
-        }
-        f.mul(f.sub(r, s), self.inv[i])
     }
 
     /// x = sum of v_j * weight_j for the first N primes, with the narrowest multiplications:
@@ -71,10 +81,10 @@ pub fn combine_into(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) {
     // Coefficients that can be nonzero: those below the product's length.
     let n = ((out.len() as u64 * crate::LIMB_BITS as u64).div_ceil(bits as u64) as usize)
         .min(r[0].len());
-    match r {
-        [r0, r1, r2] => digits3(&g, &r0[..n], &mut r1[..n], &mut r2[..n]),
-        [r0, r1, r2, r3] => digits4(&g, &r0[..n], &mut r1[..n], &mut r2[..n], &mut r3[..n]),
-        _ => unreachable!("3 or 4 primes"),
+    {
+        let (r0, rest) = r.split_first_mut().expect("3 or 4 primes");
+        let mut rest: Vec<&mut [u32]> = rest.iter_mut().map(|x| &mut x[..n]).collect();
+        (Kernels::get().lanes().digits)(&g.consts, &r0[..n], &mut rest);
     }
     #[cfg(target_pointer_width = "64")]
     match r.len() {
@@ -85,75 +95,6 @@ pub fn combine_into(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) {
     match r.len() {
         3 => carry32::<3>(&g, out, r, n, bits),
         _ => carry32::<4>(&g, out, r, n, bits),
-    }
-}
-
-/// The mixed-radix digits of every coefficient, in place: independent lanes, so these loops
-/// vectorize (compiled twice on x86-64, like the transform).
-fn digits3(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            return unsafe { digits3_avx2(g, r0, r1, r2) };
-        }
-    }
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let (r0, r1, r2) = {
-        let m = super::simd128::garner_digits(&g.prefix, &g.inv, r0, &mut [&mut *r1, &mut *r2]);
-        (&r0[m..], &mut r1[m..], &mut r2[m..])
-    };
-    digits3_body(g, r0, r1, r2)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn digits3_avx2(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32]) {
-    digits3_body(g, r0, r1, r2)
-}
-
-#[inline(always)]
-fn digits3_body(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32]) {
-    for ((&a, b), c) in r0.iter().zip(r1.iter_mut()).zip(r2.iter_mut()) {
-        let mut v = [a, 0, 0, 0];
-        v[1] = g.digit(1, *b, &v);
-        v[2] = g.digit(2, *c, &v);
-        (*b, *c) = (v[1], v[2]);
-    }
-}
-
-fn digits4(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut [u32]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            return unsafe { digits4_avx2(g, r0, r1, r2, r3) };
-        }
-    }
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let (r0, r1, r2, r3) = {
-        let rest = &mut [&mut *r1, &mut *r2, &mut *r3];
-        let m = super::simd128::garner_digits(&g.prefix, &g.inv, r0, rest);
-        (&r0[m..], &mut r1[m..], &mut r2[m..], &mut r3[m..])
-    };
-    digits4_body(g, r0, r1, r2, r3)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn digits4_avx2(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut [u32]) {
-    digits4_body(g, r0, r1, r2, r3)
-}
-
-#[inline(always)]
-fn digits4_body(g: &Garner, r0: &[u32], r1: &mut [u32], r2: &mut [u32], r3: &mut [u32]) {
-    let rest = r1.iter_mut().zip(r2.iter_mut()).zip(r3.iter_mut());
-    for (&a, ((b, c), d)) in r0.iter().zip(rest) {
-        let mut v = [a, 0, 0, 0];
-        v[1] = g.digit(1, *b, &v);
-        v[2] = g.digit(2, *c, &v);
-        v[3] = g.digit(3, *d, &v);
-        (*b, *c, *d) = (v[1], v[2], v[3]);
     }
 }
 
@@ -290,8 +231,8 @@ fn carry32<const N: usize>(g: &Garner, out: &mut [u32], r: &[&mut [u32]], n: usi
 mod tests {
     use super::*;
 
-    /// The SIMD128 digits (emulated lanes on the host) against the scalar ones, including
-    /// lengths that leave a tail to the scalar code.
+    /// Every lane backend's digits against the scalar definition, including lengths that
+    /// leave coefficients to the scalar tail.
     #[test]
     fn lane_digits_match_scalar_digits() {
         let mut s = 0x0fed_cba9_8765_4321u64;
@@ -301,37 +242,33 @@ mod tests {
             s ^= s << 17;
             (s % p as u64) as u32
         };
+        let (_, lanes) = Kernels::available_per_family();
         for primes in [3usize, 4] {
             let g = Garner::new(primes);
-            for n in [0usize, 3, 4, 5, 64, 1001] {
+            for n in [0usize, 3, 4, 5, 8, 9, 64, 1001] {
                 let res: Vec<Vec<u32>> = (0..primes)
                     .map(|k| (0..n).map(|_| next(PRIMES[k].p)).collect())
                     .collect();
                 let mut want = res.clone();
-                let mut got = res.clone();
-                let (w0, w) = want.split_at_mut(1);
-                let (g0, gr) = got.split_at_mut(1);
-                let mut rest: Vec<&mut [u32]> = gr.iter_mut().map(|v| v.as_mut_slice()).collect();
-                let m = super::super::simd128::garner_digits(&g.prefix, &g.inv, &g0[0], &mut rest);
-                assert_eq!(m, n / 4 * 4);
-                match w {
-                    [w1, w2] => {
-                        digits3_body(&g, &w0[0], w1, w2);
-                        let [r1, r2] = &mut rest[..] else {
-                            unreachable!()
-                        };
-                        digits3_body(&g, &g0[0][m..], &mut r1[m..], &mut r2[m..]);
+                for i in 0..n {
+                    let mut d = [res[0][i], 0, 0, 0];
+                    for k in 1..primes {
+                        d[k] = g.consts.digit(k, res[k][i], &d);
+                        want[k][i] = d[k];
                     }
-                    [w1, w2, w3] => {
-                        digits4_body(&g, &w0[0], w1, w2, w3);
-                        let [r1, r2, r3] = &mut rest[..] else {
-                            unreachable!()
-                        };
-                        digits4_body(&g, &g0[0][m..], &mut r1[m..], &mut r2[m..], &mut r3[m..]);
-                    }
-                    _ => unreachable!(),
                 }
-                assert_eq!(got, want, "{primes} primes, {n} coefficients");
+                for kernels in &lanes {
+                    let mut got = res.clone();
+                    let (g0, gr) = got.split_at_mut(1);
+                    let mut rest: Vec<&mut [u32]> =
+                        gr.iter_mut().map(|v| v.as_mut_slice()).collect();
+                    let k = Kernels {
+                        rows: Kernels::best().rows,
+                        lanes: *kernels,
+                    };
+                    (k.lanes().digits)(&g.consts, &g0[0], &mut rest);
+                    assert_eq!(got, want, "{kernels:?}, {primes} primes, {n} coefficients");
+                }
             }
         }
     }

@@ -1,5 +1,7 @@
-//! Arithmetic modulo a prime p < 2^31 in Montgomery form (R = 2^32), written so that loops over
-//! slices auto-vectorize: only u32/u64 lanes, no branches (`min` picks the reduced value).
+//! Scalar arithmetic modulo a prime p < 2^31 in Montgomery form (R = 2^32): only u32/u64
+//! values and no branches (`min` picks the reduced value), so a loop of it can vectorize (the
+//! coefficient loading does, `ntt::kernel::reduce`). The lane kernels use the same formulas
+//! on vectors (`arch::Lanes`).
 
 /// One NTT prime p = c * 2^k + 1 < 2^31 and its Montgomery constants.
 #[derive(Clone, Copy, Debug)]

@@ -18,17 +18,17 @@
 //! coefficient) + h (its result), instead of the full transform's h (second operand) + 4.8h
 //! (residues) + 1.2h (scratch), or 4.8h + 2h (product) at its end.
 
-use super::transform::{pointwise_scale, LOG_MAX_LEN};
-use super::{
-    best_kernels, crt, field::Prime, load, load_all, twiddles, Kernels, Operand, LOG_P, MAX_BITS,
-    PRIMES,
-};
+use super::pack::{load, load_all};
+use super::twiddles::{pointwise_scale, LOG_MAX_LEN};
+use super::{crt, twiddles, Operand, LOG_P, MAX_BITS, PRIMES};
+use crate::arch::{Kernels, LaneKernels};
 use crate::limbs::{add_assign_slice, add_small_slice, sub_assign_slice, sub_small_slice};
-use crate::{Limb, LIMB_BITS};
+use crate::mem::{resize, zeroed};
+use crate::{Error, Limb, LIMB_BITS};
 
 /// The shape of a split product: two transforms of length `len`, `bits` per coefficient.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SplitPlan {
+pub(crate) struct SplitPlan {
     /// Transform length of each half (a power of two, at least 64 so m is whole limbs).
     pub len: usize,
     /// Bits per coefficient; m = len * bits.
@@ -41,7 +41,7 @@ pub struct SplitPlan {
 const LOG_MIN_LEN: u32 = 6;
 
 /// The cheapest split plan for operands of `a_bits` and `b_bits` bits, or None.
-pub fn plan(a_bits: u64, b_bits: u64) -> Option<SplitPlan> {
+pub(crate) fn plan(a_bits: u64, b_bits: u64) -> Option<SplitPlan> {
     let longest = a_bits.max(b_bits).max(1);
     let mut best: Option<(u64, SplitPlan)> = None;
     // The negacyclic half needs psi of order 2 len <= 2^LOG_MAX_LEN.
@@ -77,44 +77,6 @@ pub fn plan(a_bits: u64, b_bits: u64) -> Option<SplitPlan> {
     best.map(|(_, p)| p)
 }
 
-/// x_i <- x_i * w^i (w in Montgomery form; x in the loaded form c / 2^32, which it keeps).
-/// Independent lanes: vectorized with AVX2 where available, like the loads.
-fn weight(f: Prime, x: &mut [u32], w: u32) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            return unsafe { weight_avx2(f, x, w) };
-        }
-    }
-    weight_body(f, x, w)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn weight_avx2(f: Prime, x: &mut [u32], w: u32) {
-    weight_body(f, x, w)
-}
-
-#[inline(always)]
-fn weight_body(f: Prime, x: &mut [u32], w: u32) {
-    const RUN: usize = 64;
-    let mut powers = [0u32; RUN];
-    let mut p = f.one;
-    for q in powers.iter_mut() {
-        *q = p;
-        p = f.mul(p, w);
-    }
-    let step = p; // w^RUN
-    let mut base = f.one;
-    for run in x.chunks_mut(RUN) {
-        for (v, &q) in run.iter_mut().zip(&powers) {
-            *v = f.mul(*v, f.mul(base, q));
-        }
-        base = f.mul(base, step);
-    }
-}
-
 /// The residues of a*b (a^2 if `b` is None) modulo x^len - 1 (`negacyclic`: x^len + 1, each
 /// coefficient plus 2^bias_log) for each prime, in `r` (primes * len values); frees `a` once
 /// loaded and `b` once loaded for the last prime.
@@ -123,16 +85,16 @@ fn residues(
     plan: SplitPlan,
     a: Operand,
     mut b: Option<Operand>,
-    kernels: Kernels,
+    kernels: &LaneKernels,
     negacyclic: Option<u32>,
-) {
+) -> Result<(), Error> {
     let len = plan.len;
-    let kernel = kernels.function();
+    let (kernel, weight) = (kernels.transform, kernels.weight);
     let tables = twiddles().take(plan.primes);
     load_all(r, len, a.limbs(), plan.bits);
     drop(a);
     let mut scratch = if b.is_some() {
-        vec![0u32; len]
+        zeroed::<u32>(len)?
     } else {
         Vec::new()
     };
@@ -170,6 +132,7 @@ fn residues(
             }
         }
     }
+    Ok(())
 }
 
 /// Limbs that hold a carried sum beyond m bits: coefficients below P < 2^124, shifted by at
@@ -182,24 +145,24 @@ const EXTRA: usize = 128usize.div_ceil(LIMB_BITS as usize) + 1;
 ///
 /// # Panics
 /// If no split plan holds the product.
-pub fn product(a: Operand, b: Option<Operand>, kernels: Option<Kernels>) -> Vec<Limb> {
+pub(crate) fn product(a: Operand, b: Option<Operand>) -> Result<Vec<Limb>, Error> {
     let lb = LIMB_BITS as u64;
     let a_len = a.limbs().len();
     let b_len = b.as_ref().map_or(a_len, |b| b.limbs().len());
     let plan = plan(a_len as u64 * lb, b_len as u64 * lb).expect("operands too large");
-    let kernels = kernels.unwrap_or_else(best_kernels);
+    let kernels = Kernels::get().lanes();
     let m = plan.len * plan.bits as usize / LIMB_BITS as usize; // limbs of 2^m
 
     // One residue buffer for both halves (each load overwrites all of it): its pages are
     // mapped and cleared once.
-    let mut r = vec![0u32; plan.primes * plan.len];
+    let mut r = zeroed::<u32>(plan.primes * plan.len)?;
 
     // Modulo 2^m - 1: a cyclic convolution, carried, the carry out of the top folded back.
     let mut u = {
         let a_view = Operand::Borrowed(a.limbs());
         let b_view = b.as_ref().map(|b| Operand::Borrowed(b.limbs()));
-        residues(&mut r, plan, a_view, b_view, kernels, None);
-        let mut u = vec![0; m + EXTRA];
+        residues(&mut r, plan, a_view, b_view, kernels, None)?;
+        let mut u = zeroed::<Limb>(m + EXTRA)?;
         let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
         crt::combine_into(&mut u, &mut rs, plan.bits);
         u
@@ -210,8 +173,8 @@ pub fn product(a: Operand, b: Option<Operand>, kernels: Option<Kernels>) -> Vec<
     // soon as loaded.
     let bias_log = bias_log(plan, a_len, b_len);
     let v = {
-        residues(&mut r, plan, a, b, kernels, Some(bias_log));
-        let mut v = vec![0; m + EXTRA];
+        residues(&mut r, plan, a, b, kernels, Some(bias_log))?;
+        let mut v = zeroed::<Limb>(m + EXTRA)?;
         let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
         crt::combine_into(&mut v, &mut rs, plan.bits);
         drop(rs);
@@ -236,7 +199,7 @@ pub fn product(a: Operand, b: Option<Operand>, kernels: Option<Kernels>) -> Vec<
     }
     halve_minus(&mut u[..m]);
     // w (2^m + 1) + v, in u's memory.
-    u.resize(2 * m + 1, 0);
+    resize(&mut u, 2 * m + 1)?;
     let (lo, hi) = u.split_at_mut(m);
     hi[..m].copy_from_slice(lo);
     let c = add_assign_slice(&mut u, &v[..m + 1]);
@@ -245,7 +208,7 @@ pub fn product(a: Operand, b: Option<Operand>, kernels: Option<Kernels>) -> Vec<
     let total = a_len + b_len;
     debug_assert!(u[total..].iter().all(|&l| l == 0), "the product fits");
     u.truncate(total);
-    u
+    Ok(u)
 }
 
 /// log2 of the bias of the negacyclic coefficients: above terms * 2^2b > |coefficient|, and

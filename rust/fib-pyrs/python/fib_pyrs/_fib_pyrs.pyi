@@ -6,7 +6,9 @@ MAX_N: int
 def fib(n: SupportsIndex, /) -> int:
     """F(n) by fast doubling.
 
-    Raises TypeError if n is not an integer, ValueError if n < 0 and OverflowError if n > MAX_N.
+    Raises TypeError if n is not an integer, ValueError if n < 0, OverflowError if n > MAX_N
+    and MemoryError if the memory for the computation cannot be allocated (the interpreter
+    goes on).
     """
 
 def fib_iter(n: SupportsIndex, /) -> int:
