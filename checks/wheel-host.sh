@@ -5,7 +5,7 @@
 # extension's symbols allow (auditwheel, wheel_tags.py).
 #
 # The wheels are linked by zig (`maturin build --zig`, zig from PyPI's ziglang in the locked
-# venv, or the `zig` on PATH where tools are provided) against glibc 2.17's symbol versions,
+# tools, on both paths) against glibc 2.17's symbol versions,
 # which zig ships: that is what lets them carry manylinux2014 (manylinux_2_17) although this
 # machine's glibc is newer. No interpreter of these versions is needed: for a version it cannot
 # find, maturin takes the interpreter's build configuration from the data it bundles.
@@ -16,7 +16,7 @@ use_python
 versions=$("$PY" "$ROOT/checks/wheel_tags.py" pythons)
 interpreters=()
 for v in $versions; do interpreters+=(--interpreter "python$v"); done
-[ "$PROVIDED" = 1 ] || export CARGO_ZIGBUILD_PYTHON_PATH="$PY" # `python -m ziglang`
+export CARGO_ZIGBUILD_PYTHON_PATH="$PY" # zig is `python -m ziglang`, from the locked tools
 
 rm -f "$DIST"/fib_pyrs-*-cp3*linux*.whl
 (cd "$ROOT/rust/fib-pyrs" &&
