@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The page in a real headless Chromium (Debian's, driven by npm playwright-core; no browser is
 # ever downloaded) against a real uvicorn on a free loopback port, for every Pyodide runtime:
-# web/tests-browser/page.test.mjs under `node --test`. Screenshots: ${PRF_OUT:-out}/browser/.
+# web/tests-browser/page.test.mjs under `node --test`. Screenshots, and the cold-start, warm-reload
+# and first-run times of each runtime (timings.json, also printed): ${PRF_OUT:-out}/browser/.
 # Needs the wheels in dist/ (make wheels) and web/node_modules (checks/setup.sh node).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/webapp.sh"
@@ -14,7 +15,7 @@ command -v node >/dev/null || die "no node: run checks/setup.sh node"
 
 OUT=${PRF_OUT:-$ROOT/out}/browser
 mkdir -p "$OUT"
-rm -f "$OUT"/*.png
+rm -f "$OUT"/*.png "$OUT"/timings.json
 
 trap stop_web_server EXIT
 start_web_server "$OUT/uvicorn.log"
@@ -24,4 +25,4 @@ log "$("$CHROMIUM" --version 2>/dev/null || echo chromium), playwright-core $(no
 stage "browser test" env FIB_WEB_URL="$WEB_URL" CHROMIUM="$CHROMIUM" FIB_BROWSER_OUT="$OUT" \
   FIB_WEB_NODE_MODULES="$WEB_NODE_MODULES" \
   node --test --test-reporter=spec "$ROOT/web/tests-browser/page.test.mjs"
-log "screenshots in $OUT: $(cd "$OUT" && printf '%s ' ./*.png)"
+log "screenshots in $OUT: $(cd "$OUT" && printf '%s ' ./*.png); times in $OUT/timings.json"

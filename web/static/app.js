@@ -21,9 +21,15 @@ const els = {
 };
 
 const LABELS = { doubling: "fast doubling", loop: "addition loop" };
+// Implementation -> prefix of its keys in the "complete" message (webworker.IMPLEMENTATIONS).
+const IMPLEMENTATIONS = [
+  ["fib_python", "fib_py"],
+  ["fib_pyrs", "fib_pyrs"],
+];
 const STATE_TEXT = {
   loading: "Loading runtime",
   installing: "Installing wheels",
+  warming: "Warming up",
   ready: "Ready",
   running: "Running",
   complete: "Complete",
@@ -39,6 +45,7 @@ const app = {
   running: null, // the request in flight
   info: null, // the worker's "ready" message
   limits: { doubling: 10_000_000, loop: 1_000_000 }, // replaced by the worker's own
+  modules: new Map(), // runtime version -> promise of its compiled pyodide.asm.wasm
   runs: [],
   nextId: 1,
   t0: performance.now(),
@@ -50,7 +57,7 @@ function setState(state, text) {
   els.status.dataset.state = state;
   els.status.textContent = text ? `${STATE_TEXT[state] || state}: ${text}` : STATE_TEXT[state] || state;
   note(state, text);
-  const busy = state === "loading" || state === "installing" || state === "running";
+  const busy = ["loading", "installing", "warming", "running"].includes(state);
   els.cancel.disabled = !busy;
   els.controls.disabled = !app.ready || state === "running";
 }
@@ -98,6 +105,22 @@ function parseN(raw, algorithm) {
 
 // --- the worker ----------------------------------------------------------------------------
 
+// The runtime's pyodide.asm.wasm, compiled here by streaming, once per runtime and page: Chrome
+// caches the code of a module compiled this way (not of one compiled in a worker), so the next
+// visit skips most of the compiling. The worker instantiates this module (worker.js).
+function compileRuntime(runtime) {
+  if (!app.modules.has(runtime.version)) {
+    const t0 = performance.now();
+    const compiled = WebAssembly.compileStreaming(fetch(`${runtime.index_url}pyodide.asm.wasm`)).then((module) => ({
+      module,
+      ms: Math.round(performance.now() - t0),
+    }));
+    compiled.catch(() => app.modules.delete(runtime.version)); // try again with the next worker
+    app.modules.set(runtime.version, compiled);
+  }
+  return app.modules.get(runtime.version);
+}
+
 function startWorker() {
   if (app.worker) app.worker.terminate();
   app.ready = false;
@@ -117,7 +140,22 @@ function startWorker() {
     setState("error", "the worker failed");
   };
   setState("loading", `Pyodide ${runtime.version} (Python ${runtime.python})`);
-  worker.postMessage({ type: "init", runtime });
+  const precompiled = typeof WebAssembly.compileStreaming === "function";
+  worker.postMessage({ type: "init", runtime, precompiled });
+  if (!precompiled) return;
+  const reused = app.modules.has(runtime.version);
+  compileRuntime(runtime).then(
+    ({ module, ms }) => {
+      if (worker !== app.worker) return;
+      note("loading", reused ? "pyodide.asm.wasm: the page's compiled module again" : `pyodide.asm.wasm compiled by the page in ${ms} ms`);
+      worker.postMessage({ type: "module", module });
+    },
+    (error) => {
+      if (worker !== app.worker) return;
+      note("loading", `the page could not compile pyodide.asm.wasm (${error.message || error}); the worker compiles it`);
+      worker.postMessage({ type: "module", error: String(error.message || error) });
+    },
+  );
 }
 
 function onWorkerMessage(message) {
@@ -129,6 +167,22 @@ function onWorkerMessage(message) {
       break;
     case "installing":
       setState("installing", message.wheel);
+      break;
+    case "snapshot":
+      if (message.restored) {
+        note("loading", `Python's started state restored from the snapshot saved on an earlier visit (${mb(message.bytes)})`);
+      } else if (message.made) {
+        saveSnapshot(message.key, message.snapshot);
+      }
+      break;
+    case "installed":
+      note("installing", `wheels unpacked and webworker imported in ${message.install_ms} ms`);
+      break;
+    case "warming-up":
+      setState("warming", warmUpPlan(message));
+      break;
+    case "warmed-up":
+      note("warming", warmUpSummary(message));
       break;
     case "log":
       note("log", message.text);
@@ -150,6 +204,18 @@ function onWorkerMessage(message) {
   }
 }
 
+// The worker's memory snapshot of its freshly started runtime (worker.js, SnapshotStore), saved
+// in Cache Storage while the worker goes on installing and warming up.
+async function saveSnapshot(key, snapshot) {
+  try {
+    const cache = await caches.open("pyodide-memory-snapshots");
+    await cache.put(key, new Response(snapshot, { headers: { "content-type": "application/octet-stream" } }));
+    note("loading", `snapshot of the started Python saved in the browser for the next visit (${mb(snapshot.byteLength)})`);
+  } catch (error) {
+    note("loading", `the snapshot of the started Python could not be saved (${error.message || error})`);
+  }
+}
+
 function onReady(message) {
   app.ready = true;
   app.info = message;
@@ -168,6 +234,23 @@ function onReady(message) {
     .join(", ");
   setState("ready", `Pyodide ${message.pyodide}, Python ${message.python}, ${versions} (${message.elapsed_ms} ms)`);
   if (!message.cross_origin_isolated) note("ready", "not cross-origin isolated: timer resolution is coarse");
+}
+
+// "every implementation, fast doubling at n = 10,000 and 100,000 and addition loop at ..."
+function warmUpPlan({ n }) {
+  const parts = Object.entries(n).map(([algorithm, sizes]) => `${LABELS[algorithm]} at n = ${sizes.map((v) => v.toLocaleString("en-US")).join(" and ")}`);
+  return `every implementation, ${parts.join(", ")}, until the calls stop getting faster (the engine compiles and optimizes the WebAssembly they run, tables are built: one-time work, kept out of the timed runs)`;
+}
+
+// "4 rounds in 150 ms; first → last call: fib_python: fast doubling n = 10,000 0.12 → 0.06 ms, ..."
+function warmUpSummary({ ms, rounds, total_ms }) {
+  const parts = Object.entries(ms).map(([name, byAlgorithm]) => {
+    const series = Object.entries(byAlgorithm).flatMap(([algorithm, byN]) =>
+      Object.entries(byN).map(([n, calls]) => `${LABELS[algorithm]} n = ${Number(n).toLocaleString("en-US")} ${fmtMs(calls[0])} \u2192 ${fmtMs(calls[calls.length - 1])} ms`),
+    );
+    return `${name}: ${series.join(", ")}`;
+  });
+  return `${rounds} rounds in ${Math.round(total_ms)} ms; first \u2192 last call: ${parts.join("; ")}`;
 }
 
 function onComplete(message) {
@@ -196,9 +279,27 @@ function onError(message) {
 
 function durations(m) {
   const parts = [];
-  if (m.fib_py_duration !== null) parts.push(`fib_python ${fmtMs(m.fib_py_duration)} ms`);
-  if (m.fib_pyrs_duration !== null) parts.push(`fib_pyrs ${fmtMs(m.fib_pyrs_duration)} ms`);
+  for (const [name, prefix] of IMPLEMENTATIONS) {
+    if (m[`${prefix}_duration`] === null) continue;
+    const median = m[`${prefix}_median`];
+    parts.push(`${name} ${fmtMs(m[`${prefix}_duration`])} ms${median === null ? "" : ` (median ${fmtMs(median)} ms)`}`);
+  }
   return parts.join(", ");
+}
+
+// Python's time / Rust's time, as shown: "3.1× faster", "0.7× (slower)".
+function speedup(python, rust) {
+  if (python === null || python === undefined || !rust) return null;
+  return python / rust;
+}
+
+function fmtSpeedup(ratio) {
+  if (ratio === null) return "\u2014";
+  return ratio >= 1 ? `${ratio.toFixed(1)}\u00d7` : `${ratio.toFixed(2)}\u00d7 (slower)`;
+}
+
+function mb(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 }
 
 function fmtMs(ms) {
@@ -229,28 +330,45 @@ function renderSummary(run) {
   }
   verdict.dataset.agree = String(run.agree);
   els.summary.append(verdict);
+  const first = speedup(run.fib_py_duration, run.fib_pyrs_duration);
+  if (first === null) return;
+  const line = document.createElement("span");
+  line.id = "speedup";
+  line.className = first >= 1 ? "faster" : "slower";
+  line.dataset.first = String(first);
+  const median = speedup(run.fib_py_median, run.fib_pyrs_median);
+  line.textContent =
+    ` First call: fib_pyrs ${fmtMs(run.fib_pyrs_duration)} ms, fib_python ${fmtMs(run.fib_py_duration)} ms: ` +
+    (first >= 1 ? `fib_pyrs ${first.toFixed(1)}\u00d7 faster.` : `fib_pyrs SLOWER (${first.toFixed(2)}\u00d7).`) +
+    (median === null
+      ? " No repeated calls (the first took the whole time budget)."
+      : ` Median of ${run.fib_pyrs_repeats} and ${run.fib_py_repeats} more calls: ${fmtMs(run.fib_pyrs_median)} ms and ${fmtMs(run.fib_py_median)} ms (${fmtSpeedup(median)}).`);
+  els.summary.append(line);
 }
 
 function addRow(run) {
   const tr = document.createElement("tr");
-  const speedup =
-    run.fib_py_duration !== null && run.fib_pyrs_duration
-      ? `${(run.fib_py_duration / run.fib_pyrs_duration).toFixed(1)}\u00d7`
-      : "\u2014";
+  const median = (prefix) =>
+    run[`${prefix}_median`] === null ? "\u2014" : `${fmtMs(run[`${prefix}_median`])} (${run[`${prefix}_repeats`]})`;
+  const first = speedup(run.fib_py_duration, run.fib_pyrs_duration);
+  const repeated = speedup(run.fib_py_median, run.fib_pyrs_median);
   const cells = [
-    run.index,
-    run.runtime,
-    run.n.toLocaleString("en-US"),
-    LABELS[run.algorithm],
-    fmtMs(run.fib_py_duration),
-    fmtMs(run.fib_pyrs_duration),
-    speedup,
-    run.agree === null ? "\u2014" : run.agree ? "yes" : "NO",
+    [run.index],
+    [run.runtime],
+    [run.n.toLocaleString("en-US")],
+    [LABELS[run.algorithm]],
+    [fmtMs(run.fib_py_duration)],
+    [median("fib_py")],
+    [fmtMs(run.fib_pyrs_duration)],
+    [median("fib_pyrs")],
+    [fmtSpeedup(first), first !== null && first < 1 ? "no" : ""],
+    [fmtSpeedup(repeated), repeated !== null && repeated < 1 ? "no" : ""],
+    run.agree === null ? ["\u2014"] : run.agree ? ["yes"] : ["NO", "no"],
   ];
-  for (const value of cells) {
+  for (const [value, cls] of cells) {
     const td = document.createElement("td");
     td.textContent = String(value);
-    if (value === "NO") td.className = "no";
+    if (cls) td.className = cls;
     tr.append(td);
   }
   els.runs.append(tr);
@@ -264,11 +382,14 @@ function svg(tag, attrs, text) {
   return el;
 }
 
-// Grouped bars on a log scale (durations span microseconds to seconds), the last 16 runs.
+// Grouped bars on a log scale (durations span microseconds to seconds), the last 16 runs: a bar
+// per implementation for its first call, a black tick for the median of the calls after it.
 function renderChart() {
   const W = 720, H = 260, left = 52, right = 12, top = 26, bottom = 46;
   const runs = app.runs.slice(-16);
-  const values = runs.flatMap((r) => [r.fib_py_duration, r.fib_pyrs_duration]).filter((v) => v !== null);
+  const values = runs
+    .flatMap((r) => IMPLEMENTATIONS.flatMap(([, p]) => [r[`${p}_duration`], r[`${p}_median`]]))
+    .filter((v) => v !== null && v !== undefined);
   const chart = els.chart;
   chart.replaceChildren();
   if (!values.length) return;
@@ -286,21 +407,27 @@ function renderChart() {
   const bar = Math.min(18, slot / 2.6);
   runs.forEach((run, i) => {
     const cx = left + slot * (i + 0.5);
-    [["fib_python", run.fib_py_duration, "py", -bar], ["fib_pyrs", run.fib_pyrs_duration, "rs", 0]].forEach(
-      ([name, ms, cls, dx]) => {
-        if (ms === null) return;
-        const rect = svg("rect", { x: cx + dx, y: y(ms), width: bar, height: H - bottom - y(ms), class: `bar ${cls}` });
-        rect.append(svg("title", {}, `run ${run.index}: ${name} ${fmtMs(ms)} ms (n = ${run.n}, ${LABELS[run.algorithm]}, Pyodide ${run.runtime})`));
-        chart.append(rect);
-      },
-    );
+    [["fib_python", "fib_py", "py", -bar], ["fib_pyrs", "fib_pyrs", "rs", 0]].forEach(([name, prefix, cls, dx]) => {
+      const ms = run[`${prefix}_duration`];
+      if (ms === null) return;
+      const rect = svg("rect", { x: cx + dx, y: y(ms), width: bar, height: H - bottom - y(ms), class: `bar ${cls}` });
+      rect.append(svg("title", {}, `run ${run.index}: ${name} first call ${fmtMs(ms)} ms (n = ${run.n}, ${LABELS[run.algorithm]}, Pyodide ${run.runtime})`));
+      chart.append(rect);
+      const median = run[`${prefix}_median`];
+      if (median === null) return;
+      const tick = svg("line", { x1: cx + dx - 2, x2: cx + dx + bar + 2, y1: y(median), y2: y(median), class: "median" });
+      tick.append(svg("title", {}, `run ${run.index}: ${name} median of ${run[`${prefix}_repeats`]} more calls ${fmtMs(median)} ms`));
+      chart.append(tick);
+    });
     chart.append(svg("text", { x: cx, y: H - bottom + 14, "text-anchor": "middle" }, `#${run.index} n=${compact(run.n)}`));
     chart.append(svg("text", { x: cx, y: H - bottom + 27, "text-anchor": "middle" }, `${run.algorithm === "loop" ? "loop" : "dbl"} ${run.runtime}`));
   });
   chart.append(svg("rect", { x: left + 8, y: 6, width: 10, height: 10, class: "py" }));
   chart.append(svg("text", { x: left + 22, y: 15 }, "fib_python"));
   chart.append(svg("rect", { x: left + 100, y: 6, width: 10, height: 10, class: "rs" }));
-  chart.append(svg("text", { x: left + 114, y: 15 }, "fib_pyrs   (ms, log scale)"));
+  chart.append(svg("text", { x: left + 114, y: 15 }, "fib_pyrs"));
+  chart.append(svg("line", { x1: left + 180, x2: left + 194, y1: 11, y2: 11, class: "median" }));
+  chart.append(svg("text", { x: left + 200, y: 15 }, "median of the later calls; bars: first call (ms, log scale)"));
 }
 
 function compact(n) {

@@ -1,10 +1,12 @@
 // The Web Worker (a module worker): loads one Pyodide runtime, installs the wheels the manifest
 // lists for it WITHOUT micropip (pyodide.unpackArchive into site-packages), imports the
-// `webworker` package and hands it every request from the page.
+// `webworker` package, warms the implementations up and hands it every request from the page.
 //
-// page -> worker   {type: "init", runtime: <manifest runtime entry>}
+// page -> worker   {type: "init", runtime: <manifest runtime entry>, precompiled: bool}
+//                  {type: "module", module: WebAssembly.Module} or {type: "module", error}
 //                  {type: "run", request: {id, n, implementations, algorithm}}
-// worker -> page   {status: "loading-runtime" | "installing" | "ready" | "log" | "error", ...}
+// worker -> page   {status: "loading-runtime" | "snapshot" | "runtime-loaded" | "installing" |
+//                   "installed" | "warming-up" | "warmed-up" | "ready" | "log" | "error", ...}
 //                  and whatever webworker.handle_json posts ("running", "complete", "error").
 //
 // Both runtimes load from their ES module (pyodide.mjs): Pyodide 314 refuses classic workers,
@@ -12,19 +14,23 @@
 
 let handleJson = null; // webworker.handle_json once the runtime is ready
 let busy = false;
+let receiveModule = null; // resolves the promise of the page's compiled pyodide.asm.wasm
 
 const post = (message) => self.postMessage(message);
 const postJson = (text) => post(JSON.parse(text));
 const errorText = (error) => (error && (error.message || String(error))) || "unknown error";
+const since = (t0) => Math.round(performance.now() - t0);
 
 self.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "init") {
     try {
-      await init(message.runtime);
+      await init(message.runtime, message.precompiled);
     } catch (error) {
       post({ status: "error", phase: "init", message: errorText(error) });
     }
+  } else if (message.type === "module") {
+    receiveModule?.(message);
   } else if (message.type === "run") {
     const id = message.request && message.request.id;
     if (!handleJson) {
@@ -50,43 +56,160 @@ async function sha256(buffer) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function init(runtime) {
+async function fetchWheel(wheel) {
+  const response = await fetch(wheel.url);
+  if (!response.ok) throw new Error(`${wheel.url}: HTTP ${response.status}`);
+  const buffer = await response.arrayBuffer();
+  const digest = await sha256(buffer);
+  if (digest !== null && digest !== wheel.sha256) {
+    throw new Error(`${wheel.filename}: SHA-256 ${digest} does not match the manifest's ${wheel.sha256}`);
+  }
+  return buffer;
+}
+
+// The page compiles pyodide.asm.wasm itself (WebAssembly.compileStreaming): Chrome keeps the
+// compiled code of a streamed module in its code cache for the next visit, which it does not do
+// for one compiled inside a worker. The runtime's loader asks WebAssembly.instantiateStreaming
+// for exactly that file; this hands it the page's module instead (and lets the loader's own
+// fetch go, a hit in the HTTP cache). If the page could not compile, the loader compiles as
+// usual.
+function usePageModule(runtime) {
+  const wasmUrl = new URL(`${runtime.index_url}pyodide.asm.wasm`, self.location.href).href;
+  const fromPage = new Promise((resolve) => {
+    receiveModule = resolve;
+  });
+  const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const response = await source;
+    if (response.url === wasmUrl) {
+      const { module, error } = await fromPage;
+      if (module) {
+        response.body?.cancel().catch(() => {});
+        const instance = await WebAssembly.instantiate(module, imports);
+        return { module, instance };
+      }
+      post({ status: "log", stream: "stderr", text: `the page could not compile ${wasmUrl} (${error}); compiling here` });
+    }
+    return instantiateStreaming(response, imports);
+  };
+}
+
+async function init(runtime, precompiled) {
   const t0 = performance.now();
-  const elapsed = () => Math.round(performance.now() - t0);
   post({ status: "loading-runtime", runtime: runtime.version });
+  // The wheels are fetched (and checked) while the runtime loads.
+  const wheels = Promise.all(runtime.wheels.map(fetchWheel));
+  wheels.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+  if (precompiled) usePageModule(runtime);
   const { loadPyodide } = await import(runtime.module_url);
-  const pyodide = await loadPyodide({
+  const options = {
     indexURL: runtime.index_url,
     fullStdLib: false, // 0.21.3 would otherwise also load distutils
     stdout: (text) => post({ status: "log", stream: "stdout", text }),
     stderr: (text) => post({ status: "log", stream: "stderr", text }),
-  });
-  post({ status: "runtime-loaded", runtime: runtime.version, pyodide: pyodide.version, elapsed_ms: elapsed() });
-
-  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  for (const wheel of runtime.wheels) {
-    post({ status: "installing", runtime: runtime.version, wheel: wheel.filename });
-    const response = await fetch(wheel.url);
-    if (!response.ok) throw new Error(`${wheel.url}: HTTP ${response.status}`);
-    const buffer = await response.arrayBuffer();
-    const digest = await sha256(buffer);
-    if (digest !== null && digest !== wheel.sha256) {
-      throw new Error(`${wheel.filename}: SHA-256 ${digest} does not match the manifest's ${wheel.sha256}`);
+  };
+  const snapshots = await SnapshotStore.open(runtime);
+  const saved = await snapshots.load();
+  let pyodide = null;
+  let restored = false;
+  let snapshot = null; // to save for the next visit, once the page is ready
+  if (saved) {
+    try {
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: saved });
+      restored = true;
+      post({ status: "snapshot", restored: true, bytes: saved.byteLength });
+    } catch (error) {
+      post({ status: "log", stream: "stderr", text: `the saved snapshot did not load (${errorText(error)}); starting Python from scratch` });
+      await snapshots.forget();
     }
-    // 0.21.3 takes only a Uint8Array (not an ArrayBuffer) and needs extractDir.
-    pyodide.unpackArchive(new Uint8Array(buffer), "wheel", { extractDir: sitePackages });
   }
+  if (!pyodide) {
+    // _makeSnapshot: a runtime that has makeMemorySnapshot (314) can then save its started
+    // interpreter; older ones ignore the option.
+    pyodide = await loadPyodide({ ...options, _makeSnapshot: snapshots.usable });
+    if (snapshots.usable && typeof pyodide.makeMemorySnapshot === "function") {
+      // A copy of the memory in a buffer of its own: handed (not copied) to the page, which
+      // saves it while this worker goes on.
+      snapshot = pyodide.makeMemorySnapshot();
+      self.postMessage({ status: "snapshot", made: true, key: snapshots.key, snapshot }, [snapshot.buffer]);
+    }
+  }
+  // "restored" (this start skipped Python's start-up), "saving" (the next one will), or "none".
+  const snapshotState = restored ? "restored" : snapshot ? "saving" : "none";
+  post({ status: "runtime-loaded", runtime: runtime.version, pyodide: pyodide.version, elapsed_ms: since(t0) });
+
+  // site-packages from sys.path (sysconfig would be one more import at start-up).
+  const sitePackages = pyodide.runPython(
+    "import sys; next(p for p in sys.path if p.endswith('/site-packages'))",
+  );
+  const buffers = await wheels;
+  const installStart = performance.now();
+  runtime.wheels.forEach((wheel, i) => {
+    post({ status: "installing", runtime: runtime.version, wheel: wheel.filename });
+    // 0.21.3 takes only a Uint8Array (not an ArrayBuffer) and needs extractDir.
+    pyodide.unpackArchive(new Uint8Array(buffers[i]), "wheel", { extractDir: sitePackages });
+  });
   pyodide.runPython("import importlib; importlib.invalidate_caches()");
   const webworker = pyodide.pyimport("webworker");
   const info = JSON.parse(webworker.describe_json());
+  post({ status: "installed", elapsed_ms: since(t0), install_ms: since(installStart) });
+
+  // One round at a time, giving the engine's background compiler a moment between rounds.
+  post({ status: "warming-up", n: info.warm_up_n });
+  const warm = webworker.WarmUp();
+  while (warm.step()) await new Promise((resolve) => setTimeout(resolve, 0));
+  const warmUp = JSON.parse(warm.report_json());
+  warm.destroy();
+  post({ status: "warmed-up", ...warmUp });
+
   handleJson = webworker.handle_json;
   post({
     status: "ready",
     runtime: runtime.version,
     pyodide: pyodide.version,
-    elapsed_ms: elapsed(),
+    elapsed_ms: since(t0),
     cross_origin_isolated: self.crossOriginIsolated === true,
     wheels: runtime.wheels.map((w) => w.filename),
+    warm_up: warmUp,
+    snapshot: snapshotState,
     ...info,
   });
+}
+
+// A memory snapshot of the started interpreter, saved in this origin's Cache Storage after a
+// first visit (by the page, app.js) and restored on the next (Pyodide's _makeSnapshot /
+// _loadSnapshot, in the pinned 314.0.7; the runtime checks that a snapshot is its own build's):
+// Python's whole start-up (importing and compiling its standard library) is then skipped. Taken
+// right after the runtime starts, before any wheel is installed, so it depends on the runtime
+// alone; keyed by the runtime's URL. Any failure only means a normal start.
+class SnapshotStore {
+  static NAME = "pyodide-memory-snapshots"; // app.js saves into the same cache
+
+  static async open(runtime) {
+    const key = new URL(`${runtime.index_url}memory-snapshot`, self.location.href).href; // never fetched
+    try {
+      return new SnapshotStore(await self.caches.open(SnapshotStore.NAME), key);
+    } catch {
+      return new SnapshotStore(null, key); // no Cache Storage here (not a secure context)
+    }
+  }
+
+  constructor(cache, key) {
+    this.cache = cache;
+    this.key = key;
+    this.usable = cache !== null;
+  }
+
+  async load() {
+    try {
+      const response = this.cache && (await this.cache.match(this.key));
+      return response ? new Uint8Array(await response.arrayBuffer()) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async forget() {
+    await this.cache?.delete(this.key).catch(() => {});
+  }
 }

@@ -30,6 +30,7 @@
 
 mod arch;
 mod basecase;
+pub mod carry_save;
 mod karatsuba;
 mod limbs;
 mod mem;

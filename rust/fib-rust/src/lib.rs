@@ -1,7 +1,8 @@
 //! Fibonacci numbers of any size.
 //!
 //! [`fib`] uses fast doubling (O(log n) big multiplications); [`fib_iter`] is the plain addition
-//! loop, kept as a test oracle and for comparing language speed. [`fib_pair`] returns
+//! loop (n big additions), for comparing language speed with the same algorithm; its additions
+//! run on carry-save lanes without a carry chain (`fib_bigmul::carry_save`). [`fib_pair`] returns
 //! (F(n), F(n+1)) and [`lucas`] the Lucas number L(n), both from the same doubling.
 //!
 //! The sequence starts F(0) = 0, F(1) = 1, and L(0) = 2, L(1) = 1.

@@ -7,6 +7,7 @@ fib_pyrs runs inside Pyodide in the browser test.
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -172,9 +173,50 @@ def test_n_100000_with_both_algorithms() -> None:
         assert done["last_digits"] == str(fib_python.fib(100_000) % 10**20)
 
 
+def test_first_call_and_the_median_of_the_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first call is timed on its own; then up to REPEATS calls, with the collector off."""
+    calls: list[bool] = []
+
+    def counted(n: int) -> int:
+        calls.append(gc.isenabled())
+        return fib_python.fib(n)
+
+    modules = {"fib_python": fib_python, "fib_pyrs": fake_module("fib_pyrs", fib=counted)}
+    monkeypatch.setattr(webworker, "_modules", modules)
+    done = collect({"n": 2000})[-1]
+    assert done["status"] == "complete"
+    assert done["fib_pyrs_repeats"] == webworker.REPEATS == len(calls) - 1
+    assert calls == [False] * len(calls)  # gc off in every timed call ...
+    assert gc.isenabled()  # ... and back on afterwards
+    for prefix in ("fib_py", "fib_pyrs"):
+        assert isinstance(done[f"{prefix}_median"], float) and done[f"{prefix}_median"] >= 0
+    json.dumps(done)
+
+
+def test_no_repeats_once_the_budget_is_spent(monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(n: int) -> int:
+        time.sleep(0.05)
+        return fib_python.fib(n)
+
+    monkeypatch.setattr(webworker, "REPEAT_BUDGET_S", 0.04)
+    modules = {"fib_python": fib_python, "fib_pyrs": fake_module("fib_pyrs", fib=slow)}
+    monkeypatch.setattr(webworker, "_modules", modules)
+    done = collect({"n": 10})[-1]
+    assert done["fib_pyrs_repeats"] == 0 and done["fib_pyrs_median"] is None
+    assert done["fib_pyrs_duration"] >= 50
+    assert done["fib_py_repeats"] >= 1  # fast enough for repeats within the budget
+
+
+def test_median_helper() -> None:
+    assert webworker._median([3.0]) == 3.0
+    assert webworker._median([5.0, 1.0, 3.0]) == 3.0
+    assert webworker._median([4.0, 1.0, 3.0, 2.0]) == 2.5
+
+
 def test_one_implementation_leaves_the_other_duration_null() -> None:
     done = collect({"n": 10, "implementations": ["fib_pyrs"]})[-1]
     assert done["fib_py_duration"] is None
+    assert done["fib_py_median"] is None and done["fib_py_repeats"] is None
     assert isinstance(done["fib_pyrs_duration"], float)
     assert done["agree"] is None
     assert done["implementations"] == ["fib_pyrs"]
@@ -287,6 +329,101 @@ def test_the_real_import_path_reports_a_missing_module(monkeypatch: pytest.Monke
     monkeypatch.setitem(webworker.IMPLEMENTATIONS, "fib_pyrs", ("no_such_module_xyz", "x"))
     assert "ModuleNotFoundError" in str(webworker._module("fib_pyrs"))
     assert webworker._module("fib_python") is fib_python
+
+
+# --- warm-up and versions ------------------------------------------------------------------
+
+
+def test_warm_up_runs_every_implementation_and_algorithm(
+    implementations: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[str, int]] = []
+
+    def recording(label: str) -> Any:
+        def compute(n: int) -> int:
+            seen.append((label, n))
+            assert not gc.isenabled()
+            return 0
+
+        return compute
+
+    implementations["fib_pyrs"] = fake_module(
+        "fib_pyrs", fib=recording("rs fib"), fib_iter=recording("rs loop")
+    )
+    monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": (1000, 2000), "loop": (100,)})
+    report = webworker.warm_up()
+    rounds = report["rounds"]
+    assert webworker.WARM_UP_MIN_ROUNDS <= rounds
+    assert set(report["ms"]) == {"fib_python", "fib_pyrs"}
+    for times in report["ms"].values():
+        assert set(times) == {"doubling", "loop"}
+        assert set(times["doubling"]) == {"1000", "2000"} and set(times["loop"]) == {"100"}
+        assert all(len(calls) == rounds for by_n in times.values() for calls in by_n.values())
+    for call in [("rs fib", 1000), ("rs fib", 2000), ("rs loop", 100)]:
+        assert seen.count(call) == rounds
+    assert report["n"] == {"doubling": [1000, 2000], "loop": [100]}
+    assert report["total_ms"] >= 0
+    assert gc.isenabled()
+    json.dumps(report)
+
+
+def test_warm_up_goes_on_while_calls_get_faster(
+    implementations: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calls that keep getting much faster (code being optimized) keep it going; once they stop,
+    so does the warm-up. The calls take scripted times on a fake clock."""
+    clock = types.SimpleNamespace(now=0.0)
+    durations = iter([0.020, 0.015, 0.010, 0.006, 0.003, 0.001] + [0.001] * 50)
+
+    def speeding_up(n: int) -> int:
+        clock.now += next(durations)
+        return 0
+
+    def constant(n: int) -> int:
+        clock.now += 0.001
+        return 0
+
+    monkeypatch.setattr(webworker, "time", types.SimpleNamespace(perf_counter=lambda: clock.now))
+    implementations.clear()
+    implementations["fib_python"] = fake_module("fib_python", fib=speeding_up, fib_iter=constant)
+    implementations["fib_pyrs"] = "ModuleNotFoundError: none here"  # skipped, not an error
+    monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": (10,), "loop": (10,)})
+    monkeypatch.setattr(webworker, "WARM_UP_MAX_S", 10.0)
+    report = webworker.warm_up()
+    assert set(report["ms"]) == {"fib_python"}
+    # Rounds 2-6 each made the doubling call faster by more than WARM_UP_GAIN; round 7 did not.
+    assert report["rounds"] == 7
+    assert report["ms"]["fib_python"]["doubling"]["10"][:6] == pytest.approx(
+        [20.0, 15.0, 10.0, 6.0, 3.0, 1.0]
+    )
+
+
+def test_warm_up_stops_at_its_time_cap(
+    implementations: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faster = iter(1.0 / 2**k for k in range(1000))
+
+    def always_faster(n: int) -> int:
+        time.sleep(0.002 * next(faster))
+        return 0
+
+    implementations["fib_pyrs"] = fake_module("fib_pyrs", fib=always_faster, fib_iter=lambda n: 0)
+    monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": (10,), "loop": (10,)})
+    monkeypatch.setattr(webworker, "WARM_UP_MAX_S", 0.0)
+    assert webworker.warm_up()["rounds"] == webworker.WARM_UP_MIN_ROUNDS
+
+
+def test_version_comes_from_the_dist_info_beside_the_package(tmp_path: Path) -> None:
+    package = tmp_path / "site-packages" / "demo_pkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (tmp_path / "site-packages" / "demo_pkg-1.2.3.dist-info").mkdir()
+    module = types.ModuleType("demo_pkg")
+    module.__file__ = str(package / "__init__.py")
+    assert webworker._version(module) == "1.2.3"
+    (tmp_path / "site-packages" / "demo_pkg-1.2.3.dist-info").rmdir()
+    assert webworker._version(module) is None
+    assert webworker._version(types.ModuleType("no_file")) is None
 
 
 # --- the wheel -------------------------------------------------------------------------------

@@ -12,7 +12,10 @@
 //!   WebAssembly cannot detect features at run time) and four lanes of plain Rust
 //!   (`portable.rs`) everywhere else. The loading of coefficients (u64 in, u32 out, so not
 //!   on the u32 lanes) is a plain loop that LLVM vectorizes itself; on x86-64 it is compiled
-//!   a second time with AVX2 enabled (`vpmuludq` on four 64-bit lanes).
+//!   a second time with AVX2 enabled (`vpmuludq` on four 64-bit lanes). The same goes for
+//!   the addition loop's carry-save steps (`carry_save`, u64 lanes: `paddq` with the
+//!   baseline's SSE2, `vpaddq` with AVX2, `i64x2.add` with SIMD128), which ride along with the
+//!   lane backend.
 //!
 //! [`Kernels::get`] is the only place that looks at the CPU, and [`Kernels::rows`] and
 //! [`Kernels::lanes`] the only places that map a choice to code. With the `testing` feature a
@@ -172,6 +175,9 @@ pub(crate) struct LaneKernels {
     pub weight: fn(Prime, &mut [u32], u32),
     /// `out_i <- c_i / 2^32 mod p` for `c_i < p 2^32` (loading coefficients).
     pub reduce: fn(Prime, &mut [u32], &[u64]),
+    /// The addition loop's steps on carry-save u64 lanes (`carry_save::steps_body`: plain
+    /// Rust that the compiler vectorizes for the build's baseline, or for AVX2).
+    pub carry_save: fn(&mut [u64], &mut [u64], u32),
 }
 
 /// A vector of `W` u32 lanes and the operations the transform kernels are written in.

@@ -15,6 +15,7 @@ pub(crate) static LANES: LaneKernels = LaneKernels {
     digits: kernel::garner_digits::<Portable>,
     weight: kernel::weight::<Portable>,
     reduce: kernel::reduce,
+    carry_save: crate::carry_save::steps_body,
 };
 
 /// Four u32 lanes.

@@ -11,4 +11,5 @@ pub(crate) static SIMD128_LANES: LaneKernels = LaneKernels {
     digits: kernel::garner_digits::<simd128::Simd128>,
     weight: kernel::weight::<simd128::Simd128>,
     reduce: kernel::reduce,
+    carry_save: crate::carry_save::steps_body,
 };

@@ -53,6 +53,15 @@ pub(super) unsafe fn reduce(f: Prime, out: &mut [u32], c: &[u64]) {
     kernel::reduce(f, out, c)
 }
 
+/// The addition loop's carry-save steps, compiled for AVX2 (`vpaddq` on four u64 lanes).
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[target_feature(enable = "avx2")]
+pub(super) unsafe fn carry_save(a: &mut [u64], b: &mut [u64], steps: u32) {
+    crate::carry_save::steps_body(a, b, steps)
+}
+
 #[derive(Clone, Copy)]
 pub(crate) struct Avx2(__m256i);
 

@@ -27,4 +27,5 @@ pub(crate) static AVX2_LANES: LaneKernels = LaneKernels {
     digits: |g, r0, rest| unsafe { avx2::garner_digits(g, r0, rest) },
     weight: |f, x, w| unsafe { avx2::weight(f, x, w) },
     reduce: |f, out, c| unsafe { avx2::reduce(f, out, c) },
+    carry_save: |a, b, steps| unsafe { avx2::carry_save(a, b, steps) },
 };
