@@ -70,7 +70,7 @@ pub fn sub_assign(v: &mut Vec<Limb>, a: &[Limb]) {
 /// `(b, a) <- (P a + Q b + e, R a + S b + f)` in one pass over both, in place: the linear
 /// steps of the doubling. Both results must be non-negative, as the doubling's are.
 ///
-/// Carry bounds (w = limb bits; the doubling uses P, R in {1, 2, 3, 4}, Q, S in {-2, -1, 1, 2}
+/// Carry bounds (w = limb bits; the doubling uses P, R in {1, 2, 3, 4}, Q, S in {-2, ..., 2}
 /// and |e|, |f| <= 2): each limb adds t = P a_i + Q b_i + c and carries floor(t / 2^w). If the
 /// carry c is in [-2, 5], then t <= 4 (2^w - 1) + 2 (2^w - 1) + 5 < 6 * 2^w and
 /// t >= -2 (2^w - 1) - 2 = -2 * 2^w, so the next carry is in [-2, 5] again; the first is e or
