@@ -245,6 +245,7 @@
             fileset =
               lib.fileset.difference
                 (lib.fileset.unions [
+                  ./LICENSE # rust/fib-pyrs/LICENSE links to it: the wheels and the sdist carry it
                   ./checks
                   ./python
                   ./rust

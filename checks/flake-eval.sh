@@ -86,7 +86,7 @@ if [ "${PRF_FLAKE_SELF_TEST:-1}" = 1 ]; then
     rm -rf "$tree"
     mkdir -p "$tree"
     tar -C "$ROOT" --exclude=./web/node_modules --exclude=./rust/target --exclude='./rust/*/fuzz/target' \
-      -cf - ./flake.nix ./flake.lock ./checks ./python ./web ./rust | tar -C "$tree" -xf -
+      -cf - ./flake.nix ./flake.lock ./LICENSE ./checks ./python ./web ./rust | tar -C "$tree" -xf -
     if ! grep -qF -- "$old" "$tree/flake.nix"; then
       echo "FAIL self-test: could not apply '$what' ($old not in flake.nix)"
       failed=$((failed + 1))

@@ -101,6 +101,10 @@ if [ "${PRF_FRESH_INNER:-}" = 1 ]; then
   printf '%s\t%s\t0\n' "new root (debootstrap, network setup, clone)" "$SECONDS" >"$R/.fresh-times"
   log "fresh root ready in ${SECONDS}s: $R ($(git -C "$R/root/project" log -1 --format='%h %s'))"
 
+  # The root's / is a mount point, as on a real machine: in a bare chroot directory, mount
+  # namespaces cannot change the propagation of / (`unshare --propagation private` fails with
+  # EINVAL), and checks/store-layout.sh makes one.
+  mount --bind "$R" "$R"
   mount -t proc proc "$R/proc"
   mount --rbind /sys "$R/sys"
   mount --rbind /dev "$R/dev"
@@ -186,7 +190,8 @@ start=$SECONDS
 [ -z "$(git -C "$ROOT" status --porcelain)" ] ||
   warn "uncommitted changes in $ROOT are not tested: the root gets a clone of HEAD"
 
-mounted_under() { grep -q " $1/" /proc/self/mountinfo; }
+# mounted_under DIR: is DIR, or anything under it, a mount point (field 5 of mountinfo)?
+mounted_under() { awk -v d="$1" '$5 == d || index($5, d "/") == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; }
 finish() {
   local rc=$?
   trap - EXIT INT TERM

@@ -57,7 +57,7 @@ log "assembling a store-like tree in $store"
 src=$(path source)
 mkdir -p "$src"
 tar -C "$ROOT" --exclude=./web/node_modules --exclude=./rust/target --exclude='./rust/*/fuzz/target' \
-  --exclude='__pycache__' -cf - ./checks ./python ./rust ./web | tar -C "$src" -xf -
+  --exclude='__pycache__' -cf - ./LICENSE ./checks ./python ./rust ./web | tar -C "$src" -xf -
 
 # one package per wheel build, and the symlinkJoin of them
 wheel_pkgs=$(path py-rust-fib-wheels)

@@ -29,10 +29,10 @@ fn py_err(e: fib_rust::Error) -> PyErr {
 }
 
 /// From these n on the computation runs with the GIL released, so other Python threads go on:
-/// both take tens of microseconds there. For shorter calls, releasing and taking back the GIL
-/// would be a noticeable part of the call.
-const DOUBLING_DETACH_MIN_N: u64 = 50_000;
-const LOOP_DETACH_MIN_N: u64 = 2_000;
+/// both take about 15 microseconds there natively (F(20,000) by doubling, the loop to 5,000).
+/// For shorter calls, releasing and taking back the GIL would be a noticeable part of the call.
+const DOUBLING_DETACH_MIN_N: u64 = 20_000;
+const LOOP_DETACH_MIN_N: u64 = 5_000;
 
 /// `f(n)`, with the GIL released from `detach_min_n` on.
 fn compute<T: Send>(
