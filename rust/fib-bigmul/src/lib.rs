@@ -242,6 +242,13 @@ pub fn try_mul(a: &[Limb], b: &[Limb]) -> Result<Vec<Limb>, Error> {
     mul_by(a, b, Method::of_mul(a.len(), b.len()))
 }
 
+/// `a * b` into `r` (normalized), reusing `r`'s allocation, or an error if an allocation fails
+/// (`r` is then empty).
+pub fn try_mul_into(a: &[Limb], b: &[Limb], r: &mut Vec<Limb>) -> Result<(), Error> {
+    let (a, b) = (trim(a), trim(b));
+    mul_into_by(a, b, Method::of_mul(a.len(), b.len()), r)
+}
+
 /// `a * b` for owned operands (normalized): where the transform is used, each operand's
 /// memory is freed as soon as it has been read for the last time, and on 64-bit targets for
 /// products of 512 KiB and more the transform is the split one (two half-length transforms,
@@ -361,32 +368,56 @@ pub(crate) fn sqr_into_by(a: &[Limb], method: Method, r: &mut Vec<Limb>) -> Resu
 /// # Panics
 /// If the transform is asked for a product longer than it can hold.
 pub(crate) fn mul_by(a: &[Limb], b: &[Limb], method: Method) -> Result<Vec<Limb>, Error> {
+    let mut r = Vec::new();
+    mul_into_by(a, b, method, &mut r)?;
+    Ok(r)
+}
+
+/// `a * b` by `method` into `r`, normalized (empty after an error).
+///
+/// # Panics
+/// If the transform is asked for a product longer than it can hold.
+pub(crate) fn mul_into_by(
+    a: &[Limb],
+    b: &[Limb],
+    method: Method,
+    r: &mut Vec<Limb>,
+) -> Result<(), Error> {
     let (a, b) = (trim(a), trim(b));
+    r.clear();
     if a.is_empty() || b.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     // The longer operand first.
     let (a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-    let mut r = match method {
-        Method::Transform => ntt::product(a, Some(b))?,
-        Method::SplitTransform => {
+    if matches!(method, Method::Transform | Method::SplitTransform) {
+        // As in `sqr_into_by`: the transform allocates the result after its own buffers.
+        *r = Vec::new();
+        *r = if method == Method::Transform {
+            ntt::product(a, Some(b))?
+        } else {
             ntt::split::product(ntt::Operand::Borrowed(a), Some(ntt::Operand::Borrowed(b)))?
-        }
-        Method::Basecase => {
-            let mut r = mem::zeroed(a.len() + b.len())?;
-            basecase::mul_basecase(&mut r, a, b);
-            r
-        }
-        Method::Karatsuba { leaf } => {
-            let mut r = mem::zeroed(a.len() + b.len())?;
-            with_scratch(mul_scratch_len(b.len()), |scratch| {
-                mul_unbalanced(&mut r, a, b, scratch, leaf)
-            })?;
-            r
+        };
+        limbs::normalize(r);
+        return Ok(());
+    }
+    // Every algorithm writes all the product's limbs, but a safe slice needs initialized ones.
+    mem::resize(r, a.len() + b.len())?;
+    let done = match method {
+        Method::Karatsuba { leaf } => with_scratch(mul_scratch_len(b.len()), |scratch| {
+            mul_unbalanced(r, a, b, scratch, leaf)
+        }),
+        _ => {
+            basecase::mul_basecase(r, a, b);
+            Ok(())
         }
     };
-    limbs::normalize(&mut r);
-    Ok(r)
+    if let Err(e) = done {
+        r.clear();
+        return Err(e);
+    }
+    limbs::normalize(r);
+    Ok(())
 }
 
 /// Scratch limbs `mul_unbalanced` needs when the shorter operand has `n` limbs: one product

@@ -4,7 +4,9 @@
 //! the carry-heavy patterns: all-ones limbs, powers of two, a single high limb.
 
 use fib_bigmul::testing::{self, Forced, Kernels};
-use fib_bigmul::{biguint_from_limbs, limbs_of, mul, mul_owned, sqr, Limb, THRESHOLDS};
+use fib_bigmul::{
+    biguint_from_limbs, limbs_of, mul, mul_owned, sqr, sqr_into, try_mul_into, Limb, THRESHOLDS,
+};
 use num_bigint::BigUint;
 
 /// SplitMix64: a tiny deterministic generator, so failures reproduce.
@@ -332,6 +334,33 @@ fn owned_operands() {
         }
         assert!(mul_owned(vec![0, 0], vec![7]).is_empty());
     });
+}
+
+#[test]
+fn into_a_used_buffer() {
+    // sqr_into and try_mul_into overwrite whatever the buffer held, longer or shorter than the
+    // result, on every path (the doubling hands them its previous numbers).
+    let mut rng = Rng(10);
+    let t = THRESHOLDS;
+    for n in [
+        1,
+        2,
+        7,
+        t.sqr_karatsuba + 1,
+        t.mul_ntt + 1,
+        t.sqr_ntt + 1,
+        3000,
+    ] {
+        let (a, b) = (rng.limbs(n), rng.limbs(n / 2 + 1));
+        for old in [vec![], vec![Limb::MAX; 1], vec![Limb::MAX; 5 * n]] {
+            let mut r = old.clone();
+            sqr_into(&a, &mut r);
+            assert_eq!(r, limbs_of(&(big(&a) * big(&a))), "sqr_into {n}");
+            let mut r = old;
+            try_mul_into(&a, &b, &mut r).unwrap();
+            assert_eq!(r, limbs_of(&(big(&a) * big(&b))), "try_mul_into {n}");
+        }
+    }
 }
 
 #[test]

@@ -13,12 +13,15 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ptr::{self, NonNull};
 
-/// Blocks of at least this many bytes are mapped. A fresh mapping costs a page fault per page
-/// each time, so smaller blocks (the doubling's many middle-sized ones) stay with malloc,
-/// whose heap reuses them. Measured at F(10^7) (with the split transform): 16.8 ms and a peak
-/// of 3.2 times the result with 64 KiB, 16.5 ms and 3.15 times with 256 KiB (plain malloc:
-/// 15.1 ms).
-const LARGE: usize = 256 * 1024;
+/// Blocks of at least this many bytes are mapped: glibc's default mmap threshold, so glibc never
+/// maps a block of ours itself, and never raises its thresholds on our account. (With 256 KiB,
+/// a block between the two was mapped by glibc and freed; the raised trim threshold then kept
+/// freed heap resident, 232 KiB more after F(10^7) and at its peak.) A fresh mapping costs a
+/// page fault per page each time, so smaller blocks (the doubling's many middle-sized ones)
+/// stay with malloc, whose heap reuses them. Measured against 256 KiB: the peak of a first
+/// F(10^7) 2.52 MiB instead of 2.74-2.80 (medians of fresh processes), for 163 page faults per
+/// F(10^6) instead of 94.
+const LARGE: usize = 128 * 1024;
 
 /// mmap returns page-aligned addresses, and pages are at least this large on Linux.
 const MIN_PAGE: usize = 4096;

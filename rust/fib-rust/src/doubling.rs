@@ -5,40 +5,45 @@
 //! num-bigint's multiplication has no dedicated squaring and no FFT. Only the results become
 //! [`BigUint`]s.
 
-use crate::limbs::{
-    add_assign, add_small, mul_small_sub, normalize, reserve, rsub_assign, sub_assign, sub_small,
-    try_clone,
-};
+use crate::limbs::{add_assign, add_small, lincomb2, reserve, sub_small};
 use crate::{Error, MAX_N};
-use fib_bigmul::{biguint_from_limbs, sqr_algorithm, try_mul_owned, try_sqr_into, Algorithm, Limb};
+use fib_bigmul::{
+    biguint_from_limbs, mul_algorithm, sqr_algorithm, try_mul_into, try_mul_owned, try_sqr_into,
+    Algorithm, Limb,
+};
 use num_bigint::BigUint;
 
-/// (F(k-1), F(k)) as limb vectors, for k >= 1, in GMP's two-squarings-per-bit form.
+/// F(0) ..= F(93): every Fibonacci number below 2^64.
+const SMALL: [u64; 94] = {
+    let mut t = [0u64; 94];
+    t[1] = 1;
+    let mut i = 2;
+    while i < t.len() {
+        t[i] = t[i - 1] + t[i - 2];
+        i += 1;
+    }
+    t
+};
+
+/// (F(k-1), F(k)) as limb vectors, for k >= 1, in GMP's two-squarings-per-bit form, and the
+/// loop's two other buffers (for the caller's product, when it is not a transform's).
 ///
 /// With a = F(k)^2, b = F(k-1)^2: F(2k-1) = a + b, F(2k+1) = 4a - b + 2(-1)^k, and
-/// F(2k) = F(2k+1) - F(2k-1). Two squarings per bit instead of three multiplications.
-fn pair_limbs(k_target: u64) -> Result<(Vec<Limb>, Vec<Limb>), Error> {
+/// F(2k) = F(2k+1) - F(2k-1) = 3a - 2b + 2(-1)^k. Two squarings per bit instead of three
+/// multiplications, and one linear pass (`lincomb2`) for both new numbers.
+fn pair_limbs(k_target: u64) -> Result<Pair, Error> {
     debug_assert!(k_target >= 1);
-    // Start from the longest prefix of k_target's bits whose F(k) fits a u64 (k <= 93): the
-    // first few doublings are replaced by a short u64 loop.
+    // Start from the longest prefix of k_target's bits whose F(k) is in the table (k <= 93):
+    // the first few doublings are a lookup.
     let bits = 64 - k_target.leading_zeros();
     let mut rest = bits; // bits of k_target not yet consumed
     let mut k = 0u64;
-    while rest > 0 && (k << 1 | (k_target >> (rest - 1)) & 1) <= 93 {
+    while rest > 0 && (k << 1 | (k_target >> (rest - 1)) & 1) < SMALL.len() as u64 {
         k = k << 1 | (k_target >> (rest - 1)) & 1;
         rest -= 1;
     }
-    let (mut prev, mut cur) = (1u64, 0u64); // (F(-1), F(0))
-    for _ in 0..k {
-        (prev, cur) = (cur, prev + cur);
-    }
-    let limbs = |x: u64| -> Vec<Limb> {
-        let mut v: Vec<Limb> = (0..u64::BITS / Limb::BITS)
-            .map(|i| (x >> (i * Limb::BITS)) as Limb)
-            .collect();
-        normalize(&mut v);
-        v
-    };
+    debug_assert!(k >= 1, "k_target's top bit");
+    let (prev, cur) = (SMALL[k as usize - 1], SMALL[k as usize]);
     // The squares go into the previous step's buffers, which trade places every step. Below
     // the transform's sizes all four get room for the final squares at once (F(k) has about
     // 0.695 k bits), so the loop never reallocates; the transform allocates its own results.
@@ -51,7 +56,7 @@ fn pair_limbs(k_target: u64) -> Result<(Vec<Limb>, Vec<Limb>), Error> {
     let with_room = |x: u64| -> Result<Vec<Limb>, Error> {
         let mut v = Vec::new();
         reserve(&mut v, room)?;
-        v.extend_from_slice(&limbs(x));
+        push_u64(&mut v, x);
         Ok(v)
     };
     let (mut fk1, mut fk) = (with_room(prev)?, with_room(cur)?);
@@ -59,26 +64,42 @@ fn pair_limbs(k_target: u64) -> Result<(Vec<Limb>, Vec<Limb>), Error> {
     for bit in (0..rest).rev() {
         try_sqr_into(&fk, &mut a)?; // F(k)^2
         try_sqr_into(&fk1, &mut b)?; // F(k-1)^2
-        add_assign(&mut b, &a)?; // b = F(2k-1)
-        mul_small_sub(&mut a, 5, &b)?; // 5a - (a + b) = 4a - b
-        if k & 1 == 0 {
-            add_small(&mut a, 2)?;
-        } else {
-            sub_small(&mut a, 2);
-        } // a = F(2k+1)
-        k *= 2;
+        let e = if k & 1 == 0 { 2 } else { -2 }; // 2(-1)^k
         if (k_target >> bit) & 1 == 1 {
-            rsub_assign(&mut b, &a)?; // F(2k) = F(2k+1) - F(2k-1)
-            k += 1;
+            // (F(2k), F(2k+1)) = (3a - 2b + e, 4a - b + e)
+            lincomb2::<3, -2, 4, -1>(&mut a, &mut b, e, e)?;
+            k = 2 * k + 1;
         } else {
-            sub_assign(&mut a, &b); // F(2k)
+            // (F(2k-1), F(2k)) = (a + b, 3a - 2b + e)
+            lincomb2::<1, 1, 3, -2>(&mut a, &mut b, 0, e)?;
+            k *= 2;
         }
         // (F(k-1), F(k)) <- (b, a); the old pair becomes the next step's output buffers.
         std::mem::swap(&mut fk1, &mut b);
         std::mem::swap(&mut fk, &mut a);
     }
     debug_assert_eq!(k, k_target);
-    Ok((fk1, fk))
+    Ok(Pair {
+        fk1,
+        fk,
+        spare: [a, b],
+    })
+}
+
+/// (F(k-1), F(k)) and two more buffers.
+struct Pair {
+    fk1: Vec<Limb>,
+    fk: Vec<Limb>,
+    spare: [Vec<Limb>; 2],
+}
+
+/// Appends `x`'s limbs to `v` (normalized: no high zero limbs).
+fn push_u64(v: &mut Vec<Limb>, x: u64) {
+    let mut x = x;
+    while x != 0 {
+        v.push(x as Limb);
+        x = x.checked_shr(Limb::BITS).unwrap_or(0);
+    }
 }
 
 /// The pair (F(n), F(n+1)) by fast doubling.
@@ -113,7 +134,11 @@ pub fn try_fib_pair_limbs(n: u64) -> Result<(Vec<Limb>, Vec<Limb>), Error> {
     if n == 0 {
         return Ok((Vec::new(), vec![1]));
     }
-    let (mut fn1, fnn) = pair_limbs(n)?; // F(n-1), F(n)
+    let Pair {
+        fk1: mut fn1,
+        fk: fnn,
+        ..
+    } = pair_limbs(n)?; // F(n-1), F(n)
     add_assign(&mut fn1, &fnn)?; // F(n+1)
     Ok((fnn, fn1))
 }
@@ -175,28 +200,38 @@ pub fn fib_limbs(n: u64) -> Vec<Limb> {
 /// [`fib_limbs`], or an error: n above [`MAX_N`], or memory exhausted.
 pub fn try_fib_limbs(n: u64) -> Result<Vec<Limb>, Error> {
     check(n)?;
-    if n < 2 {
-        return Ok(if n == 0 { Vec::new() } else { vec![1] });
+    if let Some(&f) = SMALL.get(n as usize) {
+        let mut v = Vec::new();
+        reserve(&mut v, 2)?;
+        push_u64(&mut v, f);
+        return Ok(v);
     }
     let k = n / 2;
-    // F(k-1), F(k). Operands are dropped as soon as they are used up: the product's transform
-    // is the peak of the whole computation's memory.
-    let (fk1, fk) = pair_limbs(k)?;
+    // F(k-1), F(k).
+    let Pair {
+        mut fk1,
+        mut fk,
+        spare: [mut r, _],
+    } = pair_limbs(k)?;
     if n % 2 == 0 {
-        let mut s = fk1;
-        let twice = try_clone(&s)?;
-        add_assign(&mut s, &twice)?;
-        drop(twice);
-        add_assign(&mut s, &fk)?; // F(k) + 2F(k-1)
-        Ok(try_mul_owned(fk, s)?)
+        // fk1 <- F(k) + 2F(k-1); fk keeps F(k) (1 * fk + 0 * fk1).
+        lincomb2::<1, 2, 1, 0>(&mut fk, &mut fk1, 0, 0)?;
     } else {
-        let mut twice = try_clone(&fk)?;
-        add_assign(&mut twice, &fk)?; // 2F(k)
-        let mut plus = try_clone(&twice)?;
-        add_assign(&mut plus, &fk1)?;
-        sub_assign(&mut twice, &fk1); // 2F(k) - F(k-1)
-        drop((fk, fk1));
-        let mut r = try_mul_owned(plus, twice)?;
+        // (fk1, fk) <- (2F(k) + F(k-1), 2F(k) - F(k-1))
+        lincomb2::<2, 1, 2, -1>(&mut fk, &mut fk1, 0, 0)?;
+    }
+    if mul_algorithm(fk.len().min(fk1.len()), fk.len() + fk1.len()) == Algorithm::Ntt {
+        // The operands are dropped as soon as they are used up: the product's transform is
+        // the peak of the whole computation's memory.
+        drop(r);
+        r = try_mul_owned(fk, fk1)?;
+    } else {
+        // Into a buffer of the loop, which has room for it.
+        try_mul_into(&fk, &fk1, &mut r)?;
+    }
+    if n % 2 == 0 {
+        Ok(r)
+    } else {
         if k % 2 == 0 {
             add_small(&mut r, 2)?;
         } else {

@@ -12,14 +12,6 @@ pub fn reserve(v: &mut Vec<Limb>, len: usize) -> Result<(), Error> {
     })
 }
 
-/// A copy of `a`, or an error.
-pub fn try_clone(a: &[Limb]) -> Result<Vec<Limb>, Error> {
-    let mut v = Vec::new();
-    reserve(&mut v, a.len())?;
-    v.extend_from_slice(a);
-    Ok(v)
-}
-
 /// Drops high zero limbs.
 pub fn normalize(v: &mut Vec<Limb>) {
     while v.last() == Some(&0) {
@@ -75,61 +67,52 @@ pub fn sub_assign(v: &mut Vec<Limb>, a: &[Limb]) {
     normalize(v);
 }
 
-/// `v = a - v`; panics if `v > a`.
-pub fn rsub_assign(v: &mut Vec<Limb>, a: &[Limb]) -> Result<(), Error> {
-    assert!(v.len() <= a.len(), "limb subtraction underflow");
-    reserve(v, a.len())?;
-    v.resize(a.len(), 0);
-    let mut borrow = false;
-    for (x, &y) in v.iter_mut().zip(a) {
-        let (d, b1) = y.overflowing_sub(*x);
-        let (d, b2) = d.overflowing_sub(borrow as Limb);
-        *x = d;
-        borrow = b1 | b2;
+/// `(b, a) <- (P a + Q b + e, R a + S b + f)` in one pass over both, in place: the linear
+/// steps of the doubling. Both results must be non-negative, as the doubling's are.
+///
+/// Carry bounds (w = limb bits; the doubling uses P, R in {1, 2, 3, 4}, Q, S in {-2, ..., 2}
+/// and |e|, |f| <= 2): each limb adds t = P a_i + Q b_i + c and carries floor(t / 2^w). If the
+/// carry c is in [-2, 5], then t <= 4 (2^w - 1) + 2 (2^w - 1) + 5 < 6 * 2^w and
+/// t >= -2 (2^w - 1) - 2 = -2 * 2^w, so the next carry is in [-2, 5] again; the first is e or
+/// f. A signed integer of twice the limb width holds every t, and the last carry is the top
+/// limb of the non-negative result.
+pub fn lincomb2<const P: i8, const Q: i8, const R: i8, const S: i8>(
+    a: &mut Vec<Limb>,
+    b: &mut Vec<Limb>,
+    e: i8,
+    f: i8,
+) -> Result<(), Error> {
+    let n = a.len().max(b.len());
+    reserve(a, n + 1)?;
+    reserve(b, n + 1)?;
+    a.resize(n, 0);
+    b.resize(n, 0);
+    let (mut c1, mut c2) = (e as Wide, f as Wide);
+    for (x, y) in a.iter_mut().zip(b.iter_mut()) {
+        let (ai, bi) = (*x as Wide, *y as Wide);
+        let t1 = P as Wide * ai + Q as Wide * bi + c1;
+        let t2 = R as Wide * ai + S as Wide * bi + c2;
+        *y = t1 as Limb;
+        *x = t2 as Limb;
+        c1 = t1 >> Limb::BITS;
+        c2 = t2 >> Limb::BITS;
     }
-    assert!(!borrow, "limb subtraction underflow");
-    normalize(v);
+    assert!(
+        c1 >= 0 && c2 >= 0,
+        "the doubling's numbers are non-negative"
+    );
+    b.push(c1 as Limb);
+    a.push(c2 as Limb);
+    normalize(a);
+    normalize(b);
     Ok(())
 }
 
-/// `v = v * m - a` (with `v * m >= a`), one pass, no temporary.
-pub fn mul_small_sub(v: &mut Vec<Limb>, m: Limb, a: &[Limb]) -> Result<(), Error> {
-    if v.len() < a.len() {
-        reserve(v, a.len())?;
-        v.resize(a.len(), 0);
-    }
-    let (head, tail) = v.split_at_mut(a.len());
-    let (mut carry, mut borrow) = (0, false);
-    let mut step = |x: &mut Limb, y: Limb| {
-        let (lo, hi) = mul_add(*x, m, carry);
-        carry = hi;
-        let (d, b1) = lo.overflowing_sub(y);
-        let (d, b2) = d.overflowing_sub(borrow as Limb);
-        *x = d;
-        borrow = b1 | b2;
-    };
-    head.iter_mut().zip(a).for_each(|(x, &y)| step(x, y));
-    tail.iter_mut().for_each(|x| step(x, 0));
-    assert!(carry >= borrow as Limb, "limb subtraction underflow");
-    let hi = carry - borrow as Limb;
-    if hi != 0 {
-        reserve(v, v.len() + 1)?;
-        v.push(hi);
-    }
-    normalize(v);
-    Ok(())
-}
-
-/// `x * m + c` as (low, high) limbs.
-#[inline]
-fn mul_add(x: Limb, m: Limb, c: Limb) -> (Limb, Limb) {
-    #[cfg(target_pointer_width = "64")]
-    type Wide = u128;
-    #[cfg(not(target_pointer_width = "64"))]
-    type Wide = u64;
-    let t = x as Wide * m as Wide + c as Wide;
-    (t as Limb, (t >> Limb::BITS) as Limb)
-}
+/// A signed integer twice as wide as a limb.
+#[cfg(target_pointer_width = "64")]
+type Wide = i128;
+#[cfg(not(target_pointer_width = "64"))]
+type Wide = i64;
 
 /// `v += c`.
 pub fn add_small(v: &mut Vec<Limb>, c: Limb) -> Result<(), Error> {
@@ -144,7 +127,7 @@ pub fn sub_small(v: &mut Vec<Limb>, c: Limb) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use num_bigint::BigUint;
+    use num_bigint::{BigInt, BigUint, Sign};
 
     fn big(v: &[Limb]) -> BigUint {
         fib_bigmul::biguint_from_limbs(v.to_vec())
@@ -175,15 +158,33 @@ mod tests {
                     sub_assign(&mut d, a);
                     assert_eq!(big(&d), &x - &y);
                     assert_ne!(d.last(), Some(&0));
-                    let mut r = a.clone();
-                    rsub_assign(&mut r, v).unwrap();
-                    assert_eq!(big(&r), &x - &y);
                 }
-                if &x * 5u32 >= y {
-                    let mut m = v.clone();
-                    mul_small_sub(&mut m, 5, a).unwrap();
-                    assert_eq!(big(&m), &x * 5u32 - &y);
-                    assert_ne!(m.last(), Some(&0));
+                // Every coefficient set the doubling uses, where the results are non-negative.
+                let (xi, yi) = (BigInt::from(x.clone()), BigInt::from(y.clone()));
+                let cases: [(i8, i8, i8, i8, i8, i8); 4] = [
+                    (3, -2, 4, -1, 2, 2),
+                    (1, 1, 3, -2, 0, -2),
+                    (1, 2, 1, 0, 0, 0),
+                    (2, 1, 2, -1, 0, 0),
+                ];
+                for (p, q, r, s, ee, f) in cases {
+                    let first = BigInt::from(p) * &xi + BigInt::from(q) * &yi + BigInt::from(ee);
+                    let second = BigInt::from(r) * &xi + BigInt::from(s) * &yi + BigInt::from(f);
+                    if first.sign() == Sign::Minus || second.sign() == Sign::Minus {
+                        continue;
+                    }
+                    let (mut aa, mut bb) = (v.clone(), a.clone());
+                    match (p, q, r, s) {
+                        (3, -2, 4, -1) => lincomb2::<3, -2, 4, -1>(&mut aa, &mut bb, ee, f),
+                        (1, 1, 3, -2) => lincomb2::<1, 1, 3, -2>(&mut aa, &mut bb, ee, f),
+                        (1, 2, 1, 0) => lincomb2::<1, 2, 1, 0>(&mut aa, &mut bb, ee, f),
+                        _ => lincomb2::<2, 1, 2, -1>(&mut aa, &mut bb, ee, f),
+                    }
+                    .unwrap();
+                    assert_eq!(BigInt::from(big(&bb)), first, "{p} a + {q} b + {ee}");
+                    assert_eq!(BigInt::from(big(&aa)), second, "{r} a + {s} b + {f}");
+                    assert_ne!(aa.last(), Some(&0));
+                    assert_ne!(bb.last(), Some(&0));
                 }
             }
             let x = big(v);

@@ -242,8 +242,11 @@ pub(crate) struct Consts<V> {
     pub p: V,
     /// p^-1 mod 2^32.
     pub pinv: V,
-    /// -p^-1 mod 2^32 (the AVX2 Montgomery product's form).
-    #[cfg(target_arch = "x86_64")]
+    /// -p^-1 mod 2^32 (the Montgomery product's form with 64-bit lanes, AVX2 and SIMD128).
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ))]
     pub pinv_neg: V,
 }
 
@@ -254,7 +257,10 @@ impl<V: Lanes> Consts<V> {
             f,
             p: V::splat(f.p),
             pinv: V::splat(f.pinv_neg.wrapping_neg()),
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(any(
+                target_arch = "x86_64",
+                all(target_arch = "wasm32", target_feature = "simd128")
+            ))]
             pinv_neg: V::splat(f.pinv_neg),
         }
     }
