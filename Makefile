@@ -9,11 +9,12 @@ RUNTIMES = $$(python3 $(CHECKS)/pyodide_runtimes.py versions)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCENARIO ?= readme
+WHERE ?= local trixie sid
 
-.PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 \
-	test-rust fuzz test-python test-pyodide reproducible test-web test-browser check-flake eval-flake \
-	store-layout \
-	benchmark benchmark-smoke webapp load check fresh-check clean
+.PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 sdist \
+	test-rust fuzz test-python test-pythons test-sdist test-pyodide reproducible test-web \
+	test-browser check-flake eval-flake store-layout benchmark benchmark-smoke webapp load check \
+	fresh-check clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.%-]+:.*## / {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -21,18 +22,22 @@ help: ## Show this help
 setup: ## Install every tool the project needs (Debian packages, Python venv, npm packages)
 	@$(CHECKS)/setup.sh all
 
-lock: ## Re-resolve the Python locks (host venv and each Pyodide runtime's test deps) with hashes
+lock: ## Re-resolve the Python locks (host venv, test tools for every CPython, each Pyodide runtime's test deps) with hashes
 	@$(CHECKS)/lock.sh
 	@$(CHECKS)/setup.sh pyodide-deps host-wheels
 	@python3 $(CHECKS)/flake_check.py wheels-nix --write
 
-wheels: ## Build every wheel into dist/
+wheels: ## Build every wheel and the fib_pyrs sdist into dist/
 	@$(CHECKS)/wheels.sh
-	@ls -l dist/*.whl
+	@ls -l dist/*.whl dist/*.tar.gz
 
-wheel-host: ## The fib_pyrs manylinux wheel (release) into dist/, tag checked with auditwheel
+wheel-host: ## The fib_pyrs manylinux2014 wheels for CPython 3.10-3.14 into dist/, tags checked with auditwheel
 	@$(CHECKS)/setup.sh rust python
 	@$(CHECKS)/wheel-host.sh
+
+sdist: ## The fib_pyrs source distribution into dist/
+	@$(CHECKS)/setup.sh rust python
+	@$(CHECKS)/sdist.sh
 
 wheel-python: ## The pure wheels (fib_python, webworker) into dist/
 	@$(CHECKS)/setup.sh python
@@ -54,14 +59,20 @@ fuzz: ## Fuzz fib-bigmul's multiplication against num-bigint for a bounded time 
 	@$(CHECKS)/setup.sh rust
 	@$(CHECKS)/fuzz.sh $(SECONDS)
 
-test-python: wheel-host wheel-python ## pytest across the twins against the built wheels
+test-python: wheel-host wheel-python ## pytest across the twins against the built wheels (host venv)
 	@$(CHECKS)/test-python.sh
+
+test-pythons: wheel-host wheel-python ## Each host wheel in its own CPython: pyenv's here, Debian trixie/sid roots (WHERE=local trixie sid)
+	@$(CHECKS)/test-pythons.sh $(WHERE)
+
+test-sdist: sdist ## pip install of the sdist builds fib_pyrs from source (throwaway venv), then a smoke test
+	@$(CHECKS)/test-sdist.sh
 
 test-pyodide: wheels ## The same pytest suite inside every Pyodide runtime under Node
 	@$(CHECKS)/setup.sh pyodide-deps
 	@for v in $(RUNTIMES); do $(CHECKS)/test-pyodide.sh $$v || exit 1; done
 
-reproducible: wheels ## Rebuild every wheel from scratch and compare the bytes with dist/
+reproducible: wheels ## Rebuild every wheel and the sdist from scratch and compare the bytes with dist/
 	@$(CHECKS)/reproducible.sh
 
 test-web: wheels ## Server and worker tests (routes, content types, methods, path traversal)
@@ -83,7 +94,7 @@ eval-flake: ## Evaluate every flake output to a derivation offline (stand-ins fo
 	@$(CHECKS)/setup.sh nix
 	@$(CHECKS)/flake-eval.sh
 
-benchmark: wheels ## The main job: Python vs Rust, native and in Pyodide; table, JSON and plot
+benchmark: wheels ## The main job: Python vs Rust, native and in Pyodide; table, JSON and plot (ARGS="--python python3.12 ...")
 	@$(CHECKS)/benchmark.sh $(ARGS)
 
 benchmark-smoke: wheels ## Every benchmark implementation at tiny n, once, and their agreement

@@ -171,6 +171,8 @@
             "0a10eec6e13ef16b627fabed9a5f2ba61a62b1c67f327305f4e7e412a70b4aec";
           "uvicorn-0.54.0-py3-none-any.whl" =
             "505bdb0f318731d45f1f712071fc781a8981f6847a31c902c9f5e652d4f67faf";
+          "ziglang-0.17.1-py3-none-manylinux_2_12_x86_64.manylinux2010_x86_64.musllinux_1_1_x86_64.whl" =
+            "ea6cc5d87b033cf0aedfbc8f9549a908cae6c50ac31f1698188fa48a74524b54";
         };
         # END host-wheels
 
@@ -561,7 +563,7 @@
                   export PRF_DIST=${if output == "dist" then "$out" else "$TMPDIR/dist"}
                   mkdir -p $PRF_DIST
                   ${lib.concatMapStrings (drv: ''
-                    cp --no-preserve=mode ${drv}/*.whl $PRF_DIST/
+                    cp --no-preserve=mode ${drv}/* $PRF_DIST/
                   '') dist}
                   bash checks/${script} ${args} 2>&1 | tee $TMPDIR/${name}.log
                   runHook postBuild
@@ -570,7 +572,7 @@
                   runHook preInstall
                   ${
                     {
-                      dist = "ls $out/*.whl";
+                      dist = "ls $out/*";
                       out = "mkdir -p $out && cp -r out/. $out/ && cp $TMPDIR/${name}.log $out/";
                       log = "mkdir -p $out && cp $TMPDIR/${name}.log $out/";
                     }
@@ -596,6 +598,11 @@
             script = "wheel-python.sh";
             output = "dist";
           };
+          sdist = runScript {
+            name = "sdist";
+            script = "sdist.sh";
+            output = "dist";
+          };
           wheelPyodide = lib.mapAttrs (
             version: rt:
             runScript {
@@ -615,6 +622,7 @@
             paths = [
               wheel-manylinux
               wheel-python
+              sdist
             ]
             ++ lib.attrValues wheelPyodide;
           };
@@ -765,6 +773,7 @@
               fib-rust
               wheel-manylinux
               wheel-python
+              sdist
               wheel-emscripten
               wheel-pyodide-314
               wheels

@@ -9,6 +9,9 @@
 #                 check-first   `make check` as the very first command
 #                 webapp-first  `make webapp` as the very first command, then the browser test
 #                               against that server: the page must reach "ready" and run
+#                 pythons       the host wheels in dist/ in every CPython this suite packages
+#                               (checks/test-pythons.sh in-root): the root gets a copy of those
+#                               wheels, and out/pythons/ is copied back to out/pythons/SUITE/
 #     --keep      keep the root afterwards (its path is printed)
 #
 # The root is `debootstrap --variant=minbase` (like the debian:bookworm image: no python3, make,
@@ -64,10 +67,21 @@ if [ "${PRF_FRESH_INNER:-}" = 1 ]; then
   rm -f "$R/etc/apt/sources.list"
   if [ "$SUITE" = bookworm ]; then
     cp "$sources" "$R/etc/apt/sources.list.d/debian.sources"
-  else # the same mirrors, this suite's names (sid has no updates or security suites)
-    sed -E "s/^Suites: bookworm-security\$/Suites: $SUITE-security/; s/^Suites: bookworm( bookworm-updates)?\$/Suites: $SUITE\1/; s/bookworm-updates/$SUITE-updates/" \
-      "$sources" >"$R/etc/apt/sources.list.d/debian.sources"
-    [ "$SUITE" != sid ] || sed -i -E '/-security/,/^$/d; s/ sid-updates//' "$R/etc/apt/sources.list.d/debian.sources"
+  else # the same mirrors, this suite's names (sid has no updates or security suites: the
+    # stanza of the security suite goes whole)
+    awk -v suite="$SUITE" '
+      function flush() { if (stanza != "" && !drop) printf "%s\n", stanza; stanza = ""; drop = 0 }
+      /^$/ { flush(); next }
+      /^Suites:/ {
+        gsub(/bookworm/, suite)
+        if (suite == "sid") { if (/sid-security/) drop = 1; sub(/ sid-updates/, "") }
+      }
+      { stanza = stanza $0 "\n" }
+      END { flush() }' "$sources" >"$R/etc/apt/sources.list.d/debian.sources"
+    # sid's Release file is valid for a week only, and this machine's mirror serves a snapshot
+    # older than that: apt would refuse it as expired (signatures are still checked).
+    [ "$SUITE" != sid ] ||
+      echo 'Acquire::Check-Valid-Until "false";' >"$R/etc/apt/apt.conf.d/99snapshot-mirror"
   fi
   mkdir -p "$R/usr/local/share/ca-certificates" "$R/etc/ssl/certs"
   cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/" 2>/dev/null || true
@@ -80,6 +94,10 @@ if [ "${PRF_FRESH_INNER:-}" = 1 ]; then
     "$R/root/.cargo/registry/index"
 
   git clone -q "$ROOT" "$R/root/project"
+  if [ "$SCENARIO" = pythons ]; then # the artifacts under test: the host wheels built outside
+    mkdir -p "$R/root/project/dist"
+    cp "$DIST"/fib_pyrs-*-cp3*linux*.whl "$DIST"/fib_python-*-py3-none-any.whl "$R/root/project/dist/"
+  fi
   printf '%s\t%s\t0\n' "new root (debootstrap, network setup, clone)" "$SECONDS" >"$R/.fresh-times"
   log "fresh root ready in ${SECONDS}s: $R ($(git -C "$R/root/project" log -1 --format='%h %s'))"
 
@@ -108,11 +126,17 @@ if [ "${PRF_FRESH_INNER:-}" = 1 ]; then
     return $rc
   }
 
-  timed "install make (the README's prerequisite)" \
-    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q make >/dev/null'
+  if [ "$SCENARIO" != pythons ]; then
+    timed "install make (the README's prerequisite)" \
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q make >/dev/null'
+  fi
   case "$SCENARIO" in
     readme | check-first)
       for cmd in "$@"; do timed "$cmd" "$cmd"; done
+      ;;
+    pythons)
+      timed "apt-get update" "apt-get update -qq"
+      for v in "$@"; do timed "CPython $v, if $SUITE packages it" "checks/test-pythons.sh in-root $SUITE $v"; done
       ;;
     webapp-first)
       port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
@@ -143,6 +167,10 @@ case "$SCENARIO" in
   readme) mapfile -t commands < <(readme_commands) ;;
   check-first) commands=("make check") ;;
   webapp-first) commands=() ;;
+  pythons) # the CPython versions of the host wheels, each tested where the suite packages it
+    use_python
+    read -ra commands < <("$PY" "$ROOT/checks/wheel_tags.py" pythons)
+    ;;
   *) die "unknown scenario $SCENARIO" ;;
 esac
 [ "$SCENARIO" != readme ] || [ ${#commands[@]} -gt 0 ] || die "no commands in README.md's Quick start"
@@ -172,6 +200,11 @@ finish() {
       cat "$R/root/project/out/check/stage-timings.txt"
     fi
     printf '  %-52s %5ss\n' "total" $((SECONDS - start))
+  fi
+  if [ "$SCENARIO" = pythons ] && [ -d "$R/root/project/out/pythons" ] && ! mounted_under "$R"; then
+    rm -rf "$ROOT/out/pythons/$SUITE"
+    mkdir -p "$ROOT/out/pythons"
+    cp -r "$R/root/project/out/pythons" "$ROOT/out/pythons/$SUITE"
   fi
   if [ "$KEEP" = 1 ]; then
     echo "the root is kept: $R"

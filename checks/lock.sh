@@ -2,6 +2,8 @@
 # Re-resolves the Python locks from their .in files, with hashes (maintainers run this; the
 # other scripts only install from the locks):
 #   python/requirements.lock       the host venv (CPython 3.11, x86_64 Linux)
+#   python/test-requirements.lock  the native test suite's dependencies in every CPython the host
+#                                  wheels are built for (3.10 and later): one universal lock
 #   python/pyodide-pyX.Y.lock      the pure wheels the Pyodide test run installs, one per
 #                                  runtime Python (pip cannot evaluate markers for a foreign Python)
 source "$(dirname "$0")/lib.sh"
@@ -14,6 +16,7 @@ fi
 uv() { "$tool/bin/uv" pip compile --quiet --generate-hashes --no-header "$@"; }
 cd "$ROOT/python"
 uv --python-version 3.11 --python-platform x86_64-manylinux_2_28 requirements.in -o requirements.lock
+uv --universal --python-version 3.10 test-requirements.in -o test-requirements.lock
 for v in $(pyodide_runtimes); do
   full=$(python3 "$ROOT/checks/pyodide_runtimes.py" get "$v" python)
   uv --python-version "$full" --python-platform linux pyodide-requirements.in \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Rebuilds every wheel in dist/ from an empty target directory and compares the bytes: a wheel
-# that differs is not reproducible (timestamps come from SOURCE_DATE_EPOCH, paths are remapped).
+# Rebuilds every wheel and the sdist in dist/ from an empty target directory and compares the
+# bytes: one that differs is not reproducible (timestamps come from SOURCE_DATE_EPOCH, paths are
+# remapped).
 source "$(dirname "$0")/lib.sh"
 use_python
 work=$(mktemp -d)
@@ -14,7 +15,13 @@ import hashlib, sys
 from pathlib import Path
 
 first, second = (Path(d) for d in sys.argv[1:])
-names = sorted({p.name for p in first.glob("*.whl")} | {p.name for p in second.glob("*.whl")})
+
+
+def built(d: Path) -> set[str]:
+    return {p.name for pattern in ("*.whl", "*.tar.gz") for p in d.glob(pattern)}
+
+
+names = sorted(built(first) | built(second))
 failed = 0
 for name in names:
     a, b = first / name, second / name

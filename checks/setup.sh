@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the other checks need on a Debian 12 machine, idempotently (a second run takes
 # seconds). Usage: checks/setup.sh [rust|python|node|pyodide-deps|emscripten|browser|nix|host-wheels|load|all]...
+#        checks/setup.sh python3.X   Debian's CPython 3.X with venv (checks/test-pythons.sh)
 source "$(dirname "$0")/lib.sh"
 
 # The Debian packages a component needs on this machine (none where the tool is already there).
@@ -32,6 +33,8 @@ sys.exit(not os.path.exists(os.path.join(s.get_config_var("LIBDIR"), s.get_confi
     browser) echo chromium fonts-liberation ;;
     nix) echo nix-bin; debian_packages host-wheels ;;
     load) echo wrk ;;
+    # Another CPython from the machine's Debian suite, for proving a host wheel in it.
+    python3.[0-9]*) echo "$1" "$1-venv" ;;
   esac
 }
 
@@ -130,7 +133,8 @@ components=()
 for component in "$@"; do
   case "$component" in
     all) components+=(rust python node pyodide-deps emscripten browser nix) ;;
-    rust | python | node | pyodide-deps | emscripten | browser | nix | host-wheels | load) components+=("$component") ;;
+    rust | python | node | pyodide-deps | emscripten | browser | nix | host-wheels | load | python3.[0-9]*)
+      components+=("$component") ;;
     *) die "unknown component $component" ;;
   esac
 done
@@ -147,6 +151,6 @@ for component in "${components[@]}"; do
     pyodide-deps) setup_python; setup_pyodide_deps ;;
     emscripten) setup_emscripten ;;
     nix | host-wheels) setup_host_wheels ;;
-    browser | load) ;; # Debian packages only
+    browser | load | python3.[0-9]*) ;; # Debian packages only
   esac
 done

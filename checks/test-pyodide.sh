@@ -28,7 +28,9 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$PY" -m pip install -q --disable-pip-version-check --no-deps --target "$work/site" "$DIST"/fib_pyrs-*linux*.whl
+# The host wheel pip picks for this interpreter, as in test-python.sh.
+"$PY" -m pip install -q --disable-pip-version-check --no-deps --no-index --only-binary :all: \
+  --find-links "$DIST" --target "$work/site" fib_pyrs
 PYTHONPATH="$work/site" "$PY" "$ROOT/checks/native_digests.py" >"$work/digests.json"
 
 node "$ROOT/checks/pyodide_pytest.mjs" --runtime "$(rt dir)" --deps "$deps" \

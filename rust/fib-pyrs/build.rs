@@ -1,7 +1,7 @@
 // PyO3's `Py_3_*`/`Py_LIMITED_API`/`PyPy` cfgs, and one of this crate's own: `int_digit_writer`,
 // set where int.rs writes CPython's 30-bit digits straight into a new int (CPython without the
-// limited API: 3.10 and 3.11 through `_PyLong_New`'s digit array, 3.14 and later through
-// PEP 757's writer; 3.12 and 3.13 changed the layout and have no writer).
+// limited API: 3.10 to 3.13 through `_PyLong_New`'s digit array, 3.14 and later through PEP 757's
+// writer).
 fn main() {
     let outputs = pyo3_build_config::get().build_script_outputs();
     pyo3_build_config::use_pyo3_cfgs();
@@ -12,7 +12,7 @@ fn main() {
     };
     println!("cargo::rustc-check-cfg=cfg(int_digit_writer)");
     let cpython = !has("PyPy") && !has("GraalPy") && !has("RustPython");
-    if cpython && !has("Py_LIMITED_API") && (!has("Py_3_12") || has("Py_3_14")) {
+    if cpython && !has("Py_LIMITED_API") {
         println!("cargo:rustc-cfg=int_digit_writer");
     }
 }

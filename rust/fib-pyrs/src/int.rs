@@ -6,10 +6,10 @@
 //! limbs are repacked into CPython's 30-bit digits, written straight into the new int:
 //!
 //! * 3.14 and later: through the public writer API of PEP 757 (`PyLongWriter_Create`);
-//! * 3.10 and 3.11: into the digit array of `_PyLong_New`, the layout those versions share (and
-//!   gmpy2 writes the same way); 3.12 changed it;
-//! * everything else (15-bit digit builds, 3.12/3.13, the limited API, PyPy) takes the byte
-//!   route, without a copy on little-endian targets, where the limbs already are the bytes.
+//! * 3.10 to 3.13: into the digit array of `_PyLong_New`'s new int, as gmpy2 does (3.12 put a
+//!   tag word of sign and digit count where the header's size was: see `IntHead`);
+//! * everything else (15-bit digit builds, the limited API, PyPy) takes the byte route, without
+//!   a copy on little-endian targets, where the limbs already are the bytes.
 //!
 //! build.rs sets the cfg `int_digit_writer` where one of the first two applies.
 
@@ -87,23 +87,35 @@ mod digits {
                 return Ok(None);
             }
             extern "C" {
-                // CPython 3.10/3.11: a new int of `size` digits, following the object header.
+                // CPython 3.10-3.13: a new positive int of `size` digits, following `IntHead`.
                 fn _PyLong_New(size: ffi::Py_ssize_t) -> *mut ffi::PyObject;
             }
             // SAFETY: `_PyLong_New` returns an int with room for `ndigits` digits (u32, checked
-            // above) right after its PyVarObject header, or NULL with MemoryError set. The top
-            // digit is nonzero (ndigits comes from the bit length), so the int is normalized.
+            // above) right after its `IntHead`, or NULL with MemoryError set. The top digit is
+            // nonzero (ndigits comes from the bit length), so the int is normalized.
             unsafe {
                 let int = Bound::from_owned_ptr_or_err(py, _PyLong_New(size))?;
                 let first = int
                     .as_ptr()
                     .cast::<u8>()
-                    .add(std::mem::size_of::<ffi::PyVarObject>())
+                    .add(std::mem::size_of::<IntHead>())
                     .cast::<u32>();
                 pack(limbs, std::slice::from_raw_parts_mut(first, ndigits));
                 Ok(Some(int.cast_into_unchecked()))
             }
         }
+    }
+
+    /// What precedes an int's digits: up to 3.11 the var-object header, whose size is the digit
+    /// count; from 3.12 the object header and `_PyLongValue`'s tag word, which holds the digit
+    /// count and the sign (`_PyLong_New` sets both).
+    #[cfg(not(Py_3_12))]
+    type IntHead = ffi::PyVarObject;
+    #[cfg(all(Py_3_12, not(Py_3_14)))]
+    #[repr(C)]
+    struct IntHead {
+        _ob_base: ffi::PyObject,
+        _lv_tag: usize,
     }
 
     /// Whether ints are made of 30-bit digits in u32s (sys.int_info; 15-bit digits in u16s are
