@@ -133,8 +133,7 @@ async function init(runtime, precompiled) {
   });
   const stdlib = await useStdlib(runtime, mark);
   const snapshots = await SnapshotStore.open(runtime, stdlib.options);
-  const saved = await snapshots.find();
-  saved?.catch(() => {}); // a failed read fails the loadPyodide that awaits it (handled there)
+  const saved = await snapshots.find(); // {bytes: a promise} or null
   const { loadPyodide } = await loader;
   const options = {
     indexURL: runtime.index_url,
@@ -151,9 +150,9 @@ async function init(runtime, precompiled) {
   let snapshot = null; // to save for the next visit, once the page is ready
   if (saved) {
     try {
-      pyodide = await loadPyodide({ ...options, _loadSnapshot: saved });
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: saved.bytes });
       restored = true;
-      post({ status: "snapshot", restored: true, bytes: (await saved).byteLength });
+      post({ status: "snapshot", restored: true, bytes: (await saved.bytes).byteLength });
     } catch (error) {
       post({ status: "log", stream: "stderr", text: `the saved snapshot did not load (${errorText(error)}); starting Python from scratch` });
       await snapshots.forget();
@@ -270,12 +269,16 @@ class SnapshotStore {
     this.usable = cache !== null;
   }
 
-  // The saved snapshot as a promise of its bytes (loadPyodide awaits it only once its own
-  // JavaScript is loaded, so the reading overlaps that), or null if there is none.
+  // The saved snapshot as {bytes: a promise of its bytes} (loadPyodide awaits it only once its
+  // own JavaScript is loaded, so the reading overlaps that; wrapped, because an async function
+  // would wait for a promise it returns), or null if there is none.
   async find() {
     try {
       const response = this.cache && (await this.cache.match(this.key));
-      return response ? response.arrayBuffer().then((buffer) => new Uint8Array(buffer)) : null;
+      if (!response) return null;
+      const bytes = response.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+      bytes.catch(() => {}); // a failed read fails the loadPyodide that awaits it (handled there)
+      return { bytes };
     } catch {
       return null;
     }
