@@ -262,13 +262,13 @@ function onReady(message) {
   if (!message.cross_origin_isolated) note("ready", "not cross-origin isolated: timer resolution is coarse");
 }
 
-// "every implementation, fast doubling at n = 10,000 and 100,000 and addition loop at ..."
+// "whole requests with every implementation, fast doubling at n = 10,000 and 100,000, addition loop at ..."
 function warmUpPlan({ n }) {
   const parts = Object.entries(n).map(([algorithm, sizes]) => `${LABELS[algorithm]} at n = ${sizes.map((v) => v.toLocaleString("en-US")).join(" and ")}`);
-  return `every implementation, ${parts.join(", ")}, until the calls stop getting faster (the engine compiles and optimizes the WebAssembly they run, tables are built: one-time work, kept out of the timed runs)`;
+  return `whole requests with every implementation, ${parts.join(", ")}, until the first calls stop getting faster (the engine compiles and optimizes the WebAssembly a request runs, tables are built: one-time work, kept out of the timed runs)`;
 }
 
-// "4 rounds in 150 ms; first → last call: fib_python: fast doubling n = 10,000 0.12 → 0.06 ms, ..."
+// "4 rounds in 150 ms; first call, first → last round: fib_python: fast doubling n = 10,000 0.12 → 0.06 ms, ..."
 function warmUpSummary({ ms, rounds, total_ms }) {
   const parts = Object.entries(ms).map(([name, byAlgorithm]) => {
     const series = Object.entries(byAlgorithm).flatMap(([algorithm, byN]) =>
@@ -276,7 +276,7 @@ function warmUpSummary({ ms, rounds, total_ms }) {
     );
     return `${name}: ${series.join(", ")}`;
   });
-  return `${rounds} rounds in ${Math.round(total_ms)} ms; first \u2192 last call: ${parts.join("; ")}`;
+  return `${rounds} rounds in ${Math.round(total_ms)} ms; first call, first \u2192 last round: ${parts.join("; ")}`;
 }
 
 function onComplete(message) {

@@ -194,7 +194,8 @@ async function init(runtime, precompiled) {
 
   // One round at a time, giving the engine's background compiler a moment between rounds.
   post({ status: "warming-up", n: info.warm_up_n });
-  const warm = webworker.WarmUp();
+  // Its replies come back as JSON through JavaScript like a request's (postJson), and are dropped.
+  const warm = webworker.WarmUp((text) => JSON.parse(text));
   while (warm.step()) await new Promise((resolve) => setTimeout(resolve, 0));
   const warmUp = JSON.parse(warm.report_json());
   warm.destroy();

@@ -157,8 +157,8 @@ for (const [index, runtime] of manifest.runtimes.entries()) {
       // The one-time work is named in the progress list: the page compiling the runtime's module,
       // and the warm-up of both implementations.
       assert.match(progress, /pyodide\.asm\.wasm compiled by the page in \d+ ms/);
-      assert.match(progress, /warming \u2014 every implementation, fast doubling at n = 10,000 and 100,000, addition loop at n = 10,000/);
-      assert.match(progress, /warming \u2014 \d+ rounds in \d+ ms; first \u2192 last call: fib_python: .*; fib_pyrs: /);
+      assert.match(progress, /warming \u2014 whole requests with every implementation, fast doubling at n = 10,000 and 100,000, addition loop at n = 10,000/);
+      assert.match(progress, /warming \u2014 \d+ rounds in \d+ ms; first call, first \u2192 last round: fib_python: .*; fib_pyrs: /);
       for (const name of ["fib_python", "fib_pyrs"]) {
         for (const [algorithm, sizes] of Object.entries(info.warm_up.n)) {
           for (const n of sizes) assert.ok(info.warm_up.ms[name][algorithm][n].length >= 3, JSON.stringify(info.warm_up));
