@@ -720,7 +720,7 @@
             reproducible = runScript {
               name = "reproducible";
               script = "reproducible.sh";
-              dist = [ wheels ];
+              dist = [ wheels ] ++ lib.attrValues stdlibPyodide;
               env = emccEnv;
             };
             # flake.nix parses, flake.lock is complete, the pins agree with the locks, the npm
