@@ -524,7 +524,8 @@
           ) emsdk;
 
           # One script run as a derivation, in a writable copy of the sources:
-          #   dist    packages whose wheels the script reads (copied into a writable PRF_DIST)
+          #   dist    packages whose wheels (and runtime-files/) the script reads (copied,
+          #           dereferenced, into a writable PRF_DIST)
           #   output  "dist": $out is PRF_DIST (the wheels the script builds); "out": what the
           #           script wrote to ./out, and its log; "log": the script's log
           runScript =
@@ -564,7 +565,7 @@
                   export PRF_DIST=${if output == "dist" then "$out" else "$TMPDIR/dist"}
                   mkdir -p $PRF_DIST
                   ${lib.concatMapStrings (drv: ''
-                    cp --no-preserve=mode ${drv}/* $PRF_DIST/
+                    cp -rL --no-preserve=mode ${drv}/* $PRF_DIST/
                   '') dist}
                   bash checks/${script} ${args} 2>&1 | tee $TMPDIR/${name}.log
                   runHook postBuild
@@ -616,6 +617,18 @@
           ) pins.pyodide;
           wheel-emscripten = wheelPyodide."0.21.3";
           wheel-pyodide-314 = wheelPyodide."314.0.7";
+          # Each runtime's standard library compiled to bytecode by the runtime's own Python
+          # (checks/pyodide-stdlib.sh, as make wheels builds it): runtime-files/pyodide-<version>/,
+          # which the web app serves as /runtime-files/<version>/ and lists in the manifest.
+          stdlibPyodide = lib.mapAttrs (
+            version: _:
+            runScript {
+              name = "pyodide-stdlib-${version}";
+              script = "pyodide-stdlib.sh";
+              args = version;
+              output = "dist";
+            }
+          ) pins.pyodide;
           # A directory of symlinks into the wheel packages: the web app serves such a dist
           # (checks/store-layout.sh runs the apps against this very shape).
           wheels = pkgs.symlinkJoin {
@@ -627,8 +640,17 @@
             ]
             ++ lib.attrValues wheelPyodide;
           };
+          # pyodide-<version> -> that runtime's precompiled standard library: the web app's
+          # FIB_WEB_RUNTIME_FILES (a link per directory, so each is served from its own root).
+          runtimeFiles = pkgs.linkFarm "py-rust-fib-runtime-files" (
+            lib.mapAttrsToList (version: drv: {
+              name = "pyodide-${version}";
+              path = "${drv}/runtime-files/pyodide-${version}";
+            }) stdlibPyodide
+          );
 
-          # The site as the web app serves it (web/static, the wheels, the runtimes): what
+          # The site as the web app serves it (web/static, the wheels, the runtimes and their
+          # precompiled standard libraries): what
           # `nix run .#webapp` serves, through checks/webapp.sh's FIB_WEB_* settings.
           site = pkgs.linkFarm "py-rust-fib-site" [
             {
@@ -642,6 +664,10 @@
             {
               name = "node_modules";
               path = pyodideRuntimes;
+            }
+            {
+              name = "runtime-files";
+              path = runtimeFiles;
             }
           ];
 
@@ -680,7 +706,7 @@
             browser = runScript {
               name = "browser";
               script = "test-browser.sh";
-              dist = [ wheels ];
+              dist = [ wheels ] ++ lib.attrValues stdlibPyodide;
               env = browserEnv;
               extraTools = [ pkgs.chromium ];
               output = "out";
@@ -695,7 +721,7 @@
             reproducible = runScript {
               name = "reproducible";
               script = "reproducible.sh";
-              dist = [ wheels ];
+              dist = [ wheels ] ++ lib.attrValues stdlibPyodide;
               env = emccEnv;
             };
             # flake.nix parses, flake.lock is complete, the pins agree with the locks, the npm
@@ -765,6 +791,7 @@
               FIB_WEB_STATIC = "${site}/static";
               FIB_WEB_DIST = "${site}/dist";
               FIB_WEB_NODE_MODULES = "${site}/node_modules";
+              FIB_WEB_RUNTIME_FILES = "${site}/runtime-files";
             };
           };
         in
@@ -782,6 +809,8 @@
               python
               ;
             pyodide = pyodideRuntimes;
+            pyodide-stdlib-0_21_3 = stdlibPyodide."0.21.3";
+            pyodide-stdlib-314_0_7 = stdlibPyodide."314.0.7";
             emsdk = emsdk."3.1.14";
             emsdk-5_0_3 = emsdk."5.0.3";
             node-modules = browserNodeModules;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Rebuilds every wheel and the sdist in dist/ from an empty target directory and compares the
-# bytes: one that differs is not reproducible (timestamps come from SOURCE_DATE_EPOCH, paths are
-# remapped).
+# Rebuilds every wheel, the sdist and each runtime's precompiled standard library
+# (runtime-files/) in dist/ from an empty target directory and compares the bytes: one that
+# differs is not reproducible (timestamps come from SOURCE_DATE_EPOCH, paths are remapped).
 source "$(dirname "$0")/lib.sh"
 use_python
 work=$(mktemp -d)
@@ -18,7 +18,8 @@ first, second = (Path(d) for d in sys.argv[1:])
 
 
 def built(d: Path) -> set[str]:
-    return {p.name for pattern in ("*.whl", "*.tar.gz") for p in d.glob(pattern)}
+    patterns = ("*.whl", "*.tar.gz", "runtime-files/pyodide-*/python_stdlib*.zip")
+    return {p.relative_to(d).as_posix() for pattern in patterns for p in d.glob(pattern)}
 
 
 names = sorted(built(first) | built(second))

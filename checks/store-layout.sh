@@ -8,13 +8,17 @@
 #   store/<h>-source                      the source (the flake's `src`), read-only
 #   store/<h>-wheel-<kind>/<wheel>         one package per wheel build (copies of dist/)
 #   store/<h>-py-rust-fib-wheels/<wheel>   symlinks into those (symlinkJoin): PRF_DIST
+#   store/<h>-pyodide-stdlib-<version>/runtime-files/pyodide-<version>/
+#                                          each runtime's precompiled standard library
+#   store/<h>-py-rust-fib-runtime-files/pyodide-<version>
+#                                          symlinks to those (runtimeFiles)
 #   store/<h>-npm-<package>/               one directory per npm package (copies of node_modules/)
 #   store/<h>-node-modules/node_modules/<package>
 #                                          symlinks into those: PRF_NODE_MODULES
 #   store/<h>-pyodide/pyodide-<version>    symlinks into node_modules (packages.pyodide)
-#   store/<h>-py-rust-fib-site/{static,dist,node_modules}
-#                                          symlinks to source/web/static, the wheels and the
-#                                          runtimes (packages.site): FIB_WEB_*
+#   store/<h>-py-rust-fib-site/{static,dist,node_modules,runtime-files}
+#                                          symlinks to source/web/static, the wheels, the
+#                                          runtimes and runtimeFiles (packages.site): FIB_WEB_*
 #   store/<h>-<wheel file>                  each Pyodide test wheel (a fetchPypi output), and
 #   store/<h>-pyodide-test-wheels/py<X.Y>   symlinks to per-Python directories of symlinks to
 #                                          them: PRF_PYODIDE_WHEELS
@@ -22,8 +26,9 @@
 # The store is bind-mounted read-only in a private mount namespace (so not even root writes to
 # it) and HOME is a path under it that cannot be created, as in a Nix build. Then:
 #   - webapp: checks/webapp.sh serves on a free loopback port; every static file, every wheel of
-#     the wheels package and every file of every Pyodide runtime is fetched with GET and compared
-#     byte for byte; the manifest must list every runtime as ready, with the right sha256
+#     the wheels package, every precompiled standard library and every file of every Pyodide
+#     runtime is fetched with GET and compared byte for byte; the manifest must list every
+#     runtime as ready, with the right sha256
 #   - benchmark: checks/benchmark.sh --smoke (its unit tests, then every implementation at tiny
 #     n, natively and in every runtime, and their agreement)
 #   - checks.flake: checks/flake.sh (its self-test left out: the flake stage of make check runs it)
@@ -73,6 +78,18 @@ for wheel in "${wheels[@]}"; do
   cp "$wheel" "$(path "$kind")/"
   ln -s "$(path "$kind")/$name" "$wheel_pkgs/$name"
 done
+# each runtime's precompiled standard library (packages.pyodide-stdlib-*), and a linkFarm of
+# their directories (runtimeFiles): FIB_WEB_RUNTIME_FILES
+runtime_files=$(path py-rust-fib-runtime-files)
+mkdir -p "$runtime_files"
+for version in $(pyodide_runtimes); do
+  built="$DIST/runtime-files/pyodide-$version"
+  compgen -G "$built/python_stdlib*.zip" >/dev/null || die "no precompiled standard library in $built: run make wheels"
+  pkg=$(path "pyodide-stdlib-$version")/runtime-files/pyodide-$version
+  mkdir -p "$pkg"
+  cp "$built"/python_stdlib*.zip "$pkg/"
+  ln -s "$pkg" "$runtime_files/pyodide-$version"
+done
 
 # one directory per npm package, node_modules a directory of symlinks to them
 node_modules=$(path py-rust-fib-node-modules)/node_modules
@@ -109,6 +126,7 @@ mkdir -p "$site"
 ln -s "$src/web/static" "$site/static"
 ln -s "$wheel_pkgs" "$site/dist"
 ln -s "$pyodide" "$site/node_modules"
+ln -s "$runtime_files" "$site/runtime-files"
 chmod -R a-w "$store"
 
 work="$tmp/work" # the user's current directory (./out goes there) and the writable cache
@@ -143,12 +161,13 @@ fi
 echo "ok   the store is read-only and HOME cannot be created"
 
 "${APP_ENV[@]}" FIB_WEB_STATIC="$SITE/static" FIB_WEB_DIST="$SITE/dist" \
-  FIB_WEB_NODE_MODULES="$SITE/node_modules" FIB_WEB_PORT="$PORT" \
+  FIB_WEB_NODE_MODULES="$SITE/node_modules" FIB_WEB_RUNTIME_FILES="$SITE/runtime-files" FIB_WEB_PORT="$PORT" \
   bash "$SRC/checks/webapp.sh" --log-level warning >"$WORK/webapp.log" 2>&1 &
 server=$!
 status=0
 "$PY" "$SRC/checks/store_layout_fetch.py" "http://127.0.0.1:$PORT" "$server" \
-  --static "$SRC/web/static" --wheels "$SITE/dist" --runtimes "$SITE/node_modules" || status=$?
+  --static "$SRC/web/static" --wheels "$SITE/dist" --runtimes "$SITE/node_modules" \
+  --runtime-files "$SITE/runtime-files" || status=$?
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 if [ $status != 0 ]; then

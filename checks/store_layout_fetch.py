@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Fetches everything the web app must serve from a store-like layout (checks/store-layout.sh).
 
-  store_layout_fetch.py URL SERVER_PID --static DIR --wheels DIR --runtimes DIR
+  store_layout_fetch.py URL SERVER_PID --static DIR --wheels DIR --runtimes DIR --runtime-files DIR
 
 Waits until the server answers (or its process is gone), then GETs the page, every file of the
-static directory, the manifest, every wheel entry of the wheels directory and every file of
-every runtime directory (pyodide-<version>/ under --runtimes), comparing each reply byte for byte
-with the file behind it. The manifest must list every runtime as ready, and every wheel it names
-must have the sha256 and size of the bytes served. Prints "store layout: N passed, N failed".
+static directory, the manifest, every wheel entry of the wheels directory, every file of every
+runtime directory (pyodide-<version>/ under --runtimes) and each runtime's precompiled standard
+library (pyodide-<version>/ under --runtime-files), comparing each reply byte for
+byte with the file behind it. The manifest must list every runtime as ready, and every wheel and
+standard library it names must have the sha256 and size of the bytes served. Prints "store layout: N passed, N failed".
 Standard library only.
 """
 
@@ -58,7 +59,9 @@ def files_under(root: Path) -> list[Path]:
 def main(argv: list[str]) -> int:
     base, pid = argv[0].rstrip("/"), int(argv[1])
     options = dict(zip(argv[2::2], argv[3::2], strict=True))
-    static, wheels, runtimes = (Path(options[k]) for k in ("--static", "--wheels", "--runtimes"))
+    static, wheels, runtimes, runtime_files = (
+        Path(options[k]) for k in ("--static", "--wheels", "--runtimes", "--runtime-files")
+    )
     wait_ready(base, pid)
     passed, failed = 0, []
 
@@ -89,6 +92,15 @@ def main(argv: list[str]) -> int:
         version = rt.name.removeprefix("pyodide-")
         for file in files_under(rt):
             expect(f"/pyodide/{version}/{file.relative_to(rt).as_posix()}", file)
+    # Each runtime's precompiled standard library (pyodide-<version>/ under --runtime-files).
+    served_stdlib = {}
+    for rt in runtime_dirs:
+        version = rt.name.removeprefix("pyodide-")
+        built = sorted((runtime_files / rt.name).glob("python_stdlib*.zip"))
+        if len(built) != 1:
+            failed.append(f"Pyodide {version}: no precompiled standard library in {runtime_files}")
+        for file in built:
+            served_stdlib[version] = expect(f"/runtime-files/{version}/{file.name}", file)
 
     status, body = get(base + "/api/manifest")
     manifest = json.loads(body) if status == 200 else {"runtimes": []}
@@ -104,6 +116,14 @@ def main(argv: list[str]) -> int:
                 failed.append(f"manifest {wheel['filename']}: sha256/size differ from the served bytes")
             else:
                 passed += 1
+        stdlib = entry.get("stdlib") or {}
+        bytes_ = served_stdlib.get(entry["version"], b"")
+        if not stdlib or not bytes_:
+            failed.append(f"manifest: Pyodide {entry['version']} lists no precompiled standard library")
+        elif hashlib.sha256(bytes_).hexdigest() != stdlib["sha256"] or len(bytes_) != stdlib["size"]:
+            failed.append(f"manifest {stdlib['url']}: sha256/size differ from the served bytes")
+        else:
+            passed += 1
     for problem in failed:
         print(f"FAIL {problem}")
     print(f"store layout: {passed} passed, {len(failed)} failed")

@@ -46,6 +46,7 @@ const app = {
   info: null, // the worker's "ready" message
   limits: { doubling: 10_000_000, loop: 1_000_000 }, // replaced by the worker's own
   modules: new Map(), // runtime version -> promise of its compiled pyodide.asm.wasm
+  spare: null, // a worker started before it is needed
   runs: [],
   nextId: 1,
   t0: performance.now(),
@@ -121,24 +122,34 @@ function compileRuntime(runtime) {
   return app.modules.get(runtime.version);
 }
 
+// A worker, with its handlers: only the current one (app.worker) is heard.
+function newWorker() {
+  const worker = new Worker("/static/worker.js", { type: "module", name: "pyodide" });
+  worker.onmessage = (event) => {
+    if (worker === app.worker) onWorkerMessage(event.data);
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    worker.failed = true; // a spare that failed is not used
+    if (worker !== app.worker) return;
+    app.ready = false;
+    showError(`the worker failed: ${event.message || "could not start (see the browser console)"}`);
+    setState("error", "the worker failed");
+  };
+  return worker;
+}
+
 function startWorker() {
   if (app.worker) app.worker.terminate();
   app.ready = false;
   app.running = null;
   app.info = null;
   const runtime = app.runtime;
-  const worker = new Worker("/static/worker.js", { type: "module", name: `pyodide-${runtime.version}` });
+  // The first worker was started with the page, while the manifest was read.
+  if (app.spare?.failed) app.spare.terminate();
+  const worker = app.spare && !app.spare.failed ? app.spare : newWorker();
+  app.spare = null;
   app.worker = worker;
-  worker.onmessage = (event) => {
-    if (worker === app.worker) onWorkerMessage(event.data);
-  };
-  worker.onerror = (event) => {
-    if (worker !== app.worker) return;
-    event.preventDefault();
-    app.ready = false;
-    showError(`the worker failed: ${event.message || "could not start (see the browser console)"}`);
-    setState("error", "the worker failed");
-  };
   setState("loading", `Pyodide ${runtime.version} (Python ${runtime.python})`);
   const precompiled = typeof WebAssembly.compileStreaming === "function";
   worker.postMessage({ type: "init", runtime, precompiled });
@@ -167,6 +178,9 @@ function onWorkerMessage(message) {
       break;
     case "installing":
       setState("installing", message.wheel);
+      break;
+    case "stdlib":
+      note("loading", stdlibText(message));
       break;
     case "snapshot":
       if (message.restored) {
@@ -204,6 +218,17 @@ function onWorkerMessage(message) {
   }
 }
 
+// What the worker did with the runtime's standard library (precompiled-stdlib.mjs).
+function stdlibText({ used, install, url, size, files, error }) {
+  const name = url ? url.slice(url.lastIndexOf("/") + 1) : "";
+  if (!install) return "standard library: none precompiled on the server (make wheels): Python compiled it from source";
+  if (!used) return `standard library: ${name} could not be installed (${error}): Python compiled it from source`;
+  if (install === "pycache") {
+    return `standard library: ${files} .pyc files compiled ahead by the runtime's own Python (${name}, ${mb(size)}) written into __pycache__ before Python started, so Python does not compile its standard library`;
+  }
+  return `standard library: ${name} compiled ahead by the runtime's own Python (${mb(size)}) instead of the runtime's zip of sources, so Python does not compile its standard library`;
+}
+
 // The worker's memory snapshot of its freshly started runtime (worker.js, SnapshotStore), saved
 // in Cache Storage while the worker goes on installing and warming up.
 async function saveSnapshot(key, snapshot) {
@@ -219,6 +244,7 @@ async function saveSnapshot(key, snapshot) {
 function onReady(message) {
   app.ready = true;
   app.info = message;
+  app.readyAt = Math.round(performance.now()); // ms since the navigation started
   app.limits = message.limits;
   els.limitDoubling.textContent = message.limits.doubling.toLocaleString("en-US");
   els.limitLoop.textContent = message.limits.loop.toLocaleString("en-US");
@@ -236,13 +262,13 @@ function onReady(message) {
   if (!message.cross_origin_isolated) note("ready", "not cross-origin isolated: timer resolution is coarse");
 }
 
-// "every implementation, fast doubling at n = 10,000 and 100,000 and addition loop at ..."
+// "whole requests with every implementation, fast doubling at n = 10,000 and 100,000, addition loop at ..."
 function warmUpPlan({ n }) {
   const parts = Object.entries(n).map(([algorithm, sizes]) => `${LABELS[algorithm]} at n = ${sizes.map((v) => v.toLocaleString("en-US")).join(" and ")}`);
-  return `every implementation, ${parts.join(", ")}, until the calls stop getting faster (the engine compiles and optimizes the WebAssembly they run, tables are built: one-time work, kept out of the timed runs)`;
+  return `whole requests with every implementation, ${parts.join(", ")}, until the first calls stop getting faster (the engine compiles and optimizes the WebAssembly a request runs, tables are built: one-time work, kept out of the timed runs)`;
 }
 
-// "4 rounds in 150 ms; first → last call: fib_python: fast doubling n = 10,000 0.12 → 0.06 ms, ..."
+// "4 rounds in 150 ms; first call, first → last round: fib_python: fast doubling n = 10,000 0.12 → 0.06 ms, ..."
 function warmUpSummary({ ms, rounds, total_ms }) {
   const parts = Object.entries(ms).map(([name, byAlgorithm]) => {
     const series = Object.entries(byAlgorithm).flatMap(([algorithm, byN]) =>
@@ -250,7 +276,7 @@ function warmUpSummary({ ms, rounds, total_ms }) {
     );
     return `${name}: ${series.join(", ")}`;
   });
-  return `${rounds} rounds in ${Math.round(total_ms)} ms; first \u2192 last call: ${parts.join("; ")}`;
+  return `${rounds} rounds in ${Math.round(total_ms)} ms; first call, first \u2192 last round: ${parts.join("; ")}`;
 }
 
 function onComplete(message) {
@@ -299,7 +325,7 @@ function fmtSpeedup(ratio) {
 }
 
 function mb(bytes) {
-  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
 }
 
 function fmtMs(ms) {
@@ -490,6 +516,7 @@ els.runtime.addEventListener("change", () => {
 // --- start ---------------------------------------------------------------------------------
 
 async function main() {
+  app.spare = newWorker(); // it starts (a thread, its script) while the manifest is read
   setState("loading", "reading /api/manifest");
   const response = await fetch("/api/manifest", { cache: "no-store" });
   if (!response.ok) throw new Error(`/api/manifest: HTTP ${response.status}`);
@@ -523,6 +550,7 @@ async function main() {
 window.fibApp = { app, send, parseN };
 
 main().catch((error) => {
+  app.spare?.terminate();
   showError(String(error.message || error));
   setState("error", "the page could not start");
 });

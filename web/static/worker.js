@@ -5,12 +5,15 @@
 // page -> worker   {type: "init", runtime: <manifest runtime entry>, precompiled: bool}
 //                  {type: "module", module: WebAssembly.Module} or {type: "module", error}
 //                  {type: "run", request: {id, n, implementations, algorithm}}
-// worker -> page   {status: "loading-runtime" | "snapshot" | "runtime-loaded" | "installing" |
+// worker -> page   {status: "loading-runtime" | "stdlib" | "snapshot" | "runtime-loaded" | "installing" |
 //                   "installed" | "warming-up" | "warmed-up" | "ready" | "log" | "error", ...}
 //                  and whatever webworker.handle_json posts ("running", "complete", "error").
 //
 // Both runtimes load from their ES module (pyodide.mjs): Pyodide 314 refuses classic workers,
 // and 0.21.3's pyodide.mjs falls back from importScripts to import() for its pyodide.asm.js.
+//
+// The "ready" message carries `timings`: when each step of the start was done, in ms since the
+// worker got "init" (see init).
 
 let handleJson = null; // webworker.handle_json once the runtime is ready
 let busy = false;
@@ -56,13 +59,14 @@ async function sha256(buffer) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function fetchWheel(wheel) {
-  const response = await fetch(wheel.url);
-  if (!response.ok) throw new Error(`${wheel.url}: HTTP ${response.status}`);
+// A file the manifest lists ({url, sha256}), checked against its SHA-256.
+async function fetchChecked({ url, sha256: expected }) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const buffer = await response.arrayBuffer();
   const digest = await sha256(buffer);
-  if (digest !== null && digest !== wheel.sha256) {
-    throw new Error(`${wheel.filename}: SHA-256 ${digest} does not match the manifest's ${wheel.sha256}`);
+  if (digest !== null && digest !== expected) {
+    throw new Error(`${url}: SHA-256 ${digest} does not match the manifest's ${expected}`);
   }
   return buffer;
 }
@@ -73,19 +77,24 @@ async function fetchWheel(wheel) {
 // for exactly that file; this hands it the page's module instead (and lets the loader's own
 // fetch go, a hit in the HTTP cache). If the page could not compile, the loader compiles as
 // usual.
-function usePageModule(runtime) {
+function usePageModule(runtime, mark) {
   const wasmUrl = new URL(`${runtime.index_url}pyodide.asm.wasm`, self.location.href).href;
   const fromPage = new Promise((resolve) => {
-    receiveModule = resolve;
+    receiveModule = (message) => {
+      mark("module_received");
+      resolve(message);
+    };
   });
   const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
   WebAssembly.instantiateStreaming = async (source, imports) => {
+    mark("instantiating");
     const response = await source;
     if (response.url === wasmUrl) {
       const { module, error } = await fromPage;
       if (module) {
         response.body?.cancel().catch(() => {});
         const instance = await WebAssembly.instantiate(module, imports);
+        mark("instantiated");
         return { module, instance };
       }
       post({ status: "log", stream: "stderr", text: `the page could not compile ${wasmUrl} (${error}); compiling here` });
@@ -94,30 +103,56 @@ function usePageModule(runtime) {
   };
 }
 
+// The start, step by step; timings (ms since "init") marks when each step was done:
+//   imported         the runtime's loader (pyodide.mjs) was imported
+//   module_received  the page's compiled pyodide.asm.wasm arrived
+//   instantiating    the runtime's loader (its JavaScript evaluated) asked for the module
+//   instantiated     the runtime's module was instantiated
+//   python_starts    the runtime's files are in place (the standard library too): Python starts
+//   runtime_loaded   loadPyodide returned (Python and Pyodide's own modules started, or restored)
+//   wheels_fetched   every wheel was fetched and checked
+//   installed        the wheels were unpacked and webworker imported
+//   warmed_up, ready
 async function init(runtime, precompiled) {
   const t0 = performance.now();
+  const timings = {};
+  const mark = (name) => (timings[name] ??= since(t0));
   post({ status: "loading-runtime", runtime: runtime.version });
   // The wheels are fetched (and checked) while the runtime loads.
-  const wheels = Promise.all(runtime.wheels.map(fetchWheel));
+  const wheels = Promise.all(runtime.wheels.map(fetchChecked)).then((buffers) => {
+    mark("wheels_fetched");
+    return buffers;
+  });
   wheels.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
-  if (precompiled) usePageModule(runtime);
-  const { loadPyodide } = await import(runtime.module_url);
+  if (precompiled) usePageModule(runtime, mark);
+  // At once: the runtime's loader is imported, the precompiled standard library prepared, the
+  // snapshot of an earlier visit found (and read while loadPyodide loads its JavaScript).
+  const loader = import(runtime.module_url).then((module) => {
+    mark("imported");
+    return module;
+  });
+  const stdlib = await useStdlib(runtime, mark);
+  const snapshots = await SnapshotStore.open(runtime, stdlib.options);
+  const saved = await snapshots.find(); // {bytes: a promise} or null
+  const { loadPyodide } = await loader;
   const options = {
     indexURL: runtime.index_url,
     fullStdLib: false, // 0.21.3 would otherwise also load distutils
     stdout: (text) => post({ status: "log", stream: "stdout", text }),
     stderr: (text) => post({ status: "log", stream: "stderr", text }),
+    // Called by the runtimes that have the option (314) last before Python starts; 0.21.3's
+    // precompiled standard library marks that moment itself.
+    fsInit: async () => mark("python_starts"),
+    ...stdlib.options,
   };
-  const snapshots = await SnapshotStore.open(runtime);
-  const saved = await snapshots.load();
   let pyodide = null;
   let restored = false;
   let snapshot = null; // to save for the next visit, once the page is ready
   if (saved) {
     try {
-      pyodide = await loadPyodide({ ...options, _loadSnapshot: saved });
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: saved.bytes });
       restored = true;
-      post({ status: "snapshot", restored: true, bytes: saved.byteLength });
+      post({ status: "snapshot", restored: true, bytes: (await saved.bytes).byteLength });
     } catch (error) {
       post({ status: "log", stream: "stderr", text: `the saved snapshot did not load (${errorText(error)}); starting Python from scratch` });
       await snapshots.forget();
@@ -136,6 +171,8 @@ async function init(runtime, precompiled) {
   }
   // "restored" (this start skipped Python's start-up), "saving" (the next one will), or "none".
   const snapshotState = restored ? "restored" : snapshot ? "saving" : "none";
+  mark("runtime_loaded");
+  post({ status: "stdlib", ...stdlib.report });
   post({ status: "runtime-loaded", runtime: runtime.version, pyodide: pyodide.version, elapsed_ms: since(t0) });
 
   // site-packages from sys.path (sysconfig would be one more import at start-up).
@@ -152,22 +189,28 @@ async function init(runtime, precompiled) {
   pyodide.runPython("import importlib; importlib.invalidate_caches()");
   const webworker = pyodide.pyimport("webworker");
   const info = JSON.parse(webworker.describe_json());
+  mark("installed");
   post({ status: "installed", elapsed_ms: since(t0), install_ms: since(installStart) });
 
   // One round at a time, giving the engine's background compiler a moment between rounds.
   post({ status: "warming-up", n: info.warm_up_n });
-  const warm = webworker.WarmUp();
+  // Its replies come back as JSON through JavaScript like a request's (postJson), and are dropped.
+  const warm = webworker.WarmUp((text) => JSON.parse(text));
   while (warm.step()) await new Promise((resolve) => setTimeout(resolve, 0));
   const warmUp = JSON.parse(warm.report_json());
   warm.destroy();
+  mark("warmed_up");
   post({ status: "warmed-up", ...warmUp });
 
   handleJson = webworker.handle_json;
+  mark("ready");
   post({
     status: "ready",
     runtime: runtime.version,
     pyodide: pyodide.version,
-    elapsed_ms: since(t0),
+    elapsed_ms: timings.ready,
+    timings,
+    stdlib: stdlib.report,
     cross_origin_isolated: self.crossOriginIsolated === true,
     wheels: runtime.wheels.map((w) => w.filename),
     warm_up: warmUp,
@@ -176,17 +219,44 @@ async function init(runtime, precompiled) {
   });
 }
 
+// The runtime's standard library precompiled to bytecode (precompiled-stdlib.mjs), if the server
+// has it: returns the loadPyodide options that install it and what the page is told about it.
+async function useStdlib(runtime, mark) {
+  const stdlib = runtime.stdlib;
+  if (!stdlib) return { options: {}, report: { used: false } };
+  const report = { used: stdlib.install === "stdLibURL", install: stdlib.install, url: stdlib.url, size: stdlib.size };
+  try {
+    const { precompiledStdlib } = await import("./precompiled-stdlib.mjs");
+    const options = await precompiledStdlib({
+      stdlib,
+      location: stdlib.url,
+      bytes: async () => new Uint8Array(await fetchChecked(stdlib)),
+      scriptURL: new URL(`${runtime.index_url}pyodide.asm.js`, self.location.href).href,
+      onPreRun: ({ files, error }) => {
+        mark("python_starts");
+        if (error) report.error = errorText(error);
+        else Object.assign(report, { used: true, files });
+      },
+    });
+    return { options, report };
+  } catch (error) {
+    return { options: {}, report: { ...report, used: false, error: errorText(error) } };
+  }
+}
+
 // A memory snapshot of the started interpreter, saved in this origin's Cache Storage after a
 // first visit (by the page, app.js) and restored on the next (Pyodide's _makeSnapshot /
 // _loadSnapshot, in the pinned 314.0.7; the runtime checks that a snapshot is its own build's):
-// Python's whole start-up (importing and compiling its standard library) is then skipped. Taken
-// right after the runtime starts, before any wheel is installed, so it depends on the runtime
-// alone; keyed by the runtime's URL. Any failure only means a normal start.
+// Python's whole start-up (importing its standard library) is then skipped. Taken right after
+// the runtime starts, before any wheel is installed, so it depends on the runtime and on the
+// standard library it started with: keyed by the runtime's URL and the library's SHA-256 (the
+// snapshot holds the import system's index of that zip). Any failure only means a normal start.
 class SnapshotStore {
   static NAME = "pyodide-memory-snapshots"; // app.js saves into the same cache
 
-  static async open(runtime) {
-    const key = new URL(`${runtime.index_url}memory-snapshot`, self.location.href).href; // never fetched
+  static async open(runtime, options) {
+    const library = options.stdLibURL ? runtime.stdlib.sha256 : "runtime";
+    const key = new URL(`${runtime.index_url}memory-snapshot?stdlib=${library}`, self.location.href).href; // never fetched
     try {
       return new SnapshotStore(await self.caches.open(SnapshotStore.NAME), key);
     } catch {
@@ -200,10 +270,16 @@ class SnapshotStore {
     this.usable = cache !== null;
   }
 
-  async load() {
+  // The saved snapshot as {bytes: a promise of its bytes} (loadPyodide awaits it only once its
+  // own JavaScript is loaded, so the reading overlaps that; wrapped, because an async function
+  // would wait for a promise it returns), or null if there is none.
+  async find() {
     try {
       const response = this.cache && (await this.cache.match(this.key));
-      return response ? new Uint8Array(await response.arrayBuffer()) : null;
+      if (!response) return null;
+      const bytes = response.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+      bytes.catch(() => {}); // a failed read fails the loadPyodide that awaits it (handled there)
+      return { bytes };
     } catch {
       return null;
     }

@@ -19,47 +19,20 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { LOAD_TIMEOUT, launchFresh, waitForState } from "./browser.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BASE = (process.env.FIB_WEB_URL || "").replace(/\/$/, "");
 if (!BASE) throw new Error("FIB_WEB_URL is not set: run checks/test-browser.sh");
-const NODE_MODULES = process.env.FIB_WEB_NODE_MODULES || path.join(ROOT, "web", "node_modules");
 const OUT = process.env.FIB_BROWSER_OUT || path.join(ROOT, "out", "browser");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const { chromium } = createRequire(path.join(NODE_MODULES, "/"))("playwright-core");
 
 const SEED_KEYS = ["status", "n", "fib_py_duration", "fib_pyrs_duration"];
 const F_100000 = { digits: 20899, bits: 69424, last_digits: "49895374653428746875" };
-const LOAD_TIMEOUT = 180_000; // a cold runtime on a busy 2-core machine
 const RUN_TIMEOUT = 120_000;
 
 const manifest = await (await fetch(`${BASE}/api/manifest`)).json();
 fs.mkdirSync(OUT, { recursive: true });
-
-// A browser with a fresh profile in a temporary directory: like a first visit, and then, unlike
-// an incognito context, with the disk caches a returning visitor has (HTTP cache, the compiled
-// code of the runtime's WebAssembly module) for the warm start.
-async function launchFresh() {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "fib-browser-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1100, height: 900 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      // No name resolves: anything but the loopback server fails (the page needs no network).
-      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
-  });
-  return { context, profile };
-}
 
 // What the test measured, per runtime; written to timings.json when every runtime is done.
 const timings = { load_average_at_start: os.loadavg(), cpus: os.cpus().length, runtimes: {} };
@@ -76,16 +49,6 @@ after(() => {
 });
 
 const state = (page) => page.getAttribute("#status", "data-state");
-
-async function waitForState(page, wanted, timeout = LOAD_TIMEOUT) {
-  try {
-    await page.waitForSelector(`#status[data-state="${wanted}"]`, { timeout });
-  } catch (error) {
-    const progress = await page.textContent("#progress").catch(() => "?");
-    const status = await page.textContent("#status").catch(() => "?");
-    throw new Error(`waiting for "${wanted}": status is "${status}"; progress: ${progress}`, { cause: error });
-  }
-}
 
 async function fillForm(page, { n, implementations = ["fib_python", "fib_pyrs"], algorithm = "doubling" }) {
   await page.fill("#n", n);
@@ -194,8 +157,8 @@ for (const [index, runtime] of manifest.runtimes.entries()) {
       // The one-time work is named in the progress list: the page compiling the runtime's module,
       // and the warm-up of both implementations.
       assert.match(progress, /pyodide\.asm\.wasm compiled by the page in \d+ ms/);
-      assert.match(progress, /warming \u2014 every implementation, fast doubling at n = 10,000 and 100,000, addition loop at n = 10,000/);
-      assert.match(progress, /warming \u2014 \d+ rounds in \d+ ms; first \u2192 last call: fib_python: .*; fib_pyrs: /);
+      assert.match(progress, /warming \u2014 whole requests with every implementation, fast doubling at n = 10,000 and 100,000, addition loop at n = 10,000/);
+      assert.match(progress, /warming \u2014 \d+ rounds in \d+ ms; first call, first \u2192 last round: fib_python: .*; fib_pyrs: /);
       for (const name of ["fib_python", "fib_pyrs"]) {
         for (const [algorithm, sizes] of Object.entries(info.warm_up.n)) {
           for (const n of sizes) assert.ok(info.warm_up.ms[name][algorithm][n].length >= 3, JSON.stringify(info.warm_up));

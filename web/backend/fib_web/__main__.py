@@ -18,7 +18,11 @@ from fib_web.settings import Settings
 
 def print_manifest(settings: Settings) -> int:
     manifest = build_manifest(
-        load_runtimes(settings), settings.dist_dir, Digests(), settings.default_runtime
+        load_runtimes(settings),
+        settings.dist_dir,
+        settings.runtime_files,
+        Digests(),
+        settings.default_runtime,
     )
     for runtime in manifest["runtimes"]:
         mark = "ready" if runtime["ready"] else "NOT READY"
@@ -27,6 +31,11 @@ def print_manifest(settings: Settings) -> int:
             print(f"  {wheel['filename']}")
         for name in runtime["missing"]:
             print(f"  no {name} wheel for {runtime['py_tag']}/{runtime['wheel_platform']} in dist/")
+        stdlib = runtime["stdlib"]
+        if stdlib:
+            print(f"  {stdlib['url']} (precompiled standard library, {stdlib['install']})")
+        else:
+            print("  no precompiled standard library (make wheels): Python compiles it at start")
         for problem in runtime["problems"]:
             print(f"  {problem}")
     print(f"default runtime: {manifest['default_runtime']}")

@@ -6,9 +6,12 @@ It serves exactly these URLs, for GET and HEAD only (anything else is 405):
 ``/static/<file>``                 the page's files (app.js, worker.js, style.css)
 ``/wheels/<file>.whl``             a wheel entry of the dist directory (file or symlink to it)
 ``/pyodide/<version>/<file>``      a file of the ``pyodide-<version>`` npm package
-``/api/manifest``                  JSON: per runtime, the wheels to install (see manifest.py)
+``/runtime-files/<version>/<file>`` a file built for that runtime (``pyodide-<version>/`` of the
+                                   runtime files directory: its precompiled standard library)
+``/api/manifest``                  JSON: per runtime, the wheels to install and its standard
+                                   library (see manifest.py)
 
-Nothing else on disk is reachable: every static and runtime path goes through
+Nothing else on disk is reachable: every static, runtime and runtime-file path goes through
 :func:`fib_web.files.resolve_under`, and a wheel is only ever an entry of the dist directory
 (:func:`fib_web.manifest.wheel_file`).
 Run it with ``uvicorn --factory fib_web.app:create_app`` (settings from FIB_WEB_* variables) or
@@ -22,7 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fib_web.files import IMMUTABLE, REVALIDATE, file_response, resolve_under
-from fib_web.manifest import Digests, build_manifest, wheel_file
+from fib_web.manifest import Digests, build_manifest, runtime_files_dir, wheel_file
 from fib_web.runtimes import load_runtimes
 from fib_web.settings import Settings
 
@@ -138,10 +141,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise not_found()
         return file_response(request, file, IMMUTABLE)
 
+    @app.api_route("/runtime-files/{version}/{path:path}", methods=list(ALLOWED_METHODS))
+    def runtime_file(request: Request, version: str, path: str) -> Response:
+        # Built by checks/pyodide-stdlib.sh, rebuilt when its inputs change: revalidated.
+        directory = runtime_files_dir(settings.runtime_files, version)
+        file = resolve_under(directory, path) if version in runtimes else None
+        if file is None:
+            raise not_found()
+        return file_response(request, file, REVALIDATE)
+
     @app.api_route("/api/manifest", methods=list(ALLOWED_METHODS))
     def manifest() -> JSONResponse:
         body = build_manifest(
-            list(runtimes.values()), settings.dist_dir, digests, settings.default_runtime
+            list(runtimes.values()),
+            settings.dist_dir,
+            settings.runtime_files,
+            digests,
+            settings.default_runtime,
         )
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 

@@ -4,7 +4,9 @@ Nothing here knows a wheel's file name in advance: every wheel entry directly in
 directory (a file, or a symlink to that wheel kept elsewhere: see :func:`dist_wheels`) is
 parsed (PEP 427 name, PEP 425 tags) and matched against each runtime's Python tag and wheel
 platform (from ``checks/pyodide_runtimes.py``). The page gets, per runtime, the URL,
-size and SHA-256 of the best wheel of each distribution it needs, and what is missing.
+size and SHA-256 of the best wheel of each distribution it needs, and what is missing; and the
+runtime's standard library precompiled to bytecode (``stdlib``), where checks/pyodide-stdlib.sh
+has built it, with how the page installs it.
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fib_web.files import resolve_under
 from fib_web.runtimes import MODULE_ENTRY, Runtime, version_key
 
 #: What the Web Worker unpacks, in order: the two implementations, then the worker's package.
 DISTRIBUTIONS = ("fib_python", "fib_pyrs", "webworker")
 IMPLEMENTATIONS = ("fib_python", "fib_pyrs")
 WORKER = "webworker"
+
+#: The precompiled standard library's file name -> how the page installs it (see
+#: web/static/precompiled-stdlib.mjs): a zip that replaces the runtime's own python_stdlib.zip
+#: (loadPyodide's stdLibURL), or the __pycache__ files of a runtime whose library is plain files.
+STDLIB_FILES = {"python_stdlib.zip": "stdLibURL", "python_stdlib_pycache.zip": "pycache"}
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?")
 
@@ -194,9 +202,32 @@ def choose_wheels(runtime: Runtime, wheels: list[Wheel]) -> dict[str, Wheel]:
     return chosen
 
 
+def runtime_files_dir(runtime_files: Path, version: str) -> Path:
+    """Where the files built for one runtime are (served as ``/runtime-files/<version>/``)."""
+    return runtime_files / f"pyodide-{version}"
+
+
+def precompiled_stdlib(
+    runtime: Runtime, runtime_files: Path, digests: Digests
+) -> dict[str, Any] | None:
+    """The manifest's ``stdlib`` of a runtime: its precompiled standard library, or None."""
+    directory = runtime_files_dir(runtime_files, runtime.version)
+    for name, install in STDLIB_FILES.items():
+        file = resolve_under(directory, name)
+        if file is not None:
+            return {
+                "url": f"/runtime-files/{runtime.version}/{name}",
+                "install": install,
+                "size": file.stat().st_size,
+                "sha256": digests(file),
+            }
+    return None
+
+
 def build_manifest(
     runtimes: list[Runtime],
     dist_dir: Path,
+    runtime_files: Path,
     digests: Digests,
     default_runtime: str | None = None,
 ) -> dict[str, Any]:
@@ -230,6 +261,7 @@ def build_manifest(
                     for wheel in chosen.values()
                 ],
                 "missing": missing,
+                "stdlib": precompiled_stdlib(runtime, runtime_files, digests),
                 "ready": not problems,
                 "problems": problems,
             }

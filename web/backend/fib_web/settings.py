@@ -12,6 +12,7 @@ FIB_WEB_HOST               interface ``python -m fib_web`` listens on    127.0.0
 FIB_WEB_PORT               its port                                      8000
 FIB_WEB_STATIC             the page (index.html, app.js, worker.js, ...) <repo>/web/static
 FIB_WEB_DIST               the wheels                                    <repo>/dist
+FIB_WEB_RUNTIME_FILES      files built for the runtimes (pyodide-<v>/)   <dist>/runtime-files
 FIB_WEB_NODE_MODULES       holds pyodide-<version>/ (npm aliases)        <repo>/web/node_modules
 FIB_WEB_RUNTIMES           JSON from ``checks/pyodide_runtimes.py json``  run that script
 FIB_WEB_DEFAULT_RUNTIME    runtime the page starts with                  the newest ready one
@@ -36,6 +37,9 @@ class Settings:
     static_dir: Path = REPO / "web" / "static"
     dist_dir: Path = REPO / "dist"
     node_modules: Path = REPO / "web" / "node_modules"
+    #: Files built for each runtime, in ``pyodide-<version>/`` (checks/pyodide-stdlib.sh); None
+    #: is ``<dist_dir>/runtime-files``, where that script puts them.
+    runtime_files_dir: Path | None = None
     #: A file holding the output of ``checks/pyodide_runtimes.py json``; None runs the script.
     runtimes_file: Path | None = None
     runtimes_script: Path = REPO / "checks" / "pyodide_runtimes.py"
@@ -47,6 +51,10 @@ class Settings:
         if not self.host:
             raise ValueError(f"{PREFIX}HOST must not be empty")
 
+    @property
+    def runtime_files(self) -> Path:
+        return self.runtime_files_dir or self.dist_dir / "runtime-files"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
@@ -55,22 +63,25 @@ class Settings:
             value = env.get(PREFIX + name, "").strip()
             return value or None
 
-        def path(name: str, default: Path) -> Path:
+        def optional_path(name: str) -> Path | None:
             value = get(name)
-            return Path(value).expanduser().absolute() if value else default
+            return Path(value).expanduser().absolute() if value else None
+
+        def path(name: str, default: Path) -> Path:
+            return optional_path(name) or default
 
         port = get("PORT")
         try:
             port_number = int(port) if port else cls.port
         except ValueError:
             raise ValueError(f"{PREFIX}PORT must be a port number, got {port!r}") from None
-        runtimes = get("RUNTIMES")
         return cls(
             host=get("HOST") or cls.host,
             port=port_number,
             static_dir=path("STATIC", cls.static_dir),
             dist_dir=path("DIST", cls.dist_dir),
             node_modules=path("NODE_MODULES", cls.node_modules),
-            runtimes_file=Path(runtimes).expanduser().absolute() if runtimes else None,
+            runtime_files_dir=optional_path("RUNTIME_FILES"),
+            runtimes_file=optional_path("RUNTIMES"),
             default_runtime=get("DEFAULT_RUNTIME"),
         )

@@ -1,9 +1,10 @@
 """Fixtures: a complete served tree in a temporary directory, with a secret planted outside it.
 
-``make_tree`` builds static/, dist/ and node_modules/pyodide-<version>/ (two fake runtimes and
-an unrelated npm package), a ``runtimes.json`` as ``checks/pyodide_runtimes.py json`` prints it,
-and ``outside/secret.txt`` plus symlinks from inside every root to the outside. No test may ever
-see the secret's content.
+``make_tree`` builds static/, dist/ (with dist/runtime-files/pyodide-<version>/, the files built
+for each runtime), node_modules/pyodide-<version>/ (two fake runtimes and an unrelated npm
+package), a ``runtimes.json`` as ``checks/pyodide_runtimes.py json`` prints it, and
+``outside/secret.txt`` plus symlinks from inside every root to the outside. No test may ever see
+the secret's content.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ WHEELS = [
     "fib_pyrs-0.1.0-cp311-cp311-manylinux_2_34_x86_64.whl",  # the host's: fits no runtime
 ]
 
+#: The precompiled standard library checks/pyodide-stdlib.sh builds for each runtime.
+STDLIB = {"0.21.3": "python_stdlib_pycache.zip", "314.0.7": "python_stdlib.zip"}
+
 INDEX_HTML = b"<!doctype html><title>fib</title><script type=module src=/static/app.js></script>"
 
 
@@ -92,6 +96,7 @@ class Tree:
     root: Path
     static: Path
     dist: Path
+    runtime_files: Path
     node_modules: Path
     runtimes_file: Path
     outside: Path
@@ -153,6 +158,19 @@ def make_tree(base: Path) -> Tree:
     (dist / "sub").mkdir()
     (dist / "sub" / "nested-0.1.0-py3-none-any.whl").write_bytes(b"PK nested")
 
+    runtime_files = dist / "runtime-files"
+    for version, name in STDLIB.items():
+        directory = runtime_files / f"pyodide-{version}"
+        directory.mkdir(parents=True)
+        (directory / name).write_bytes(b"PK\x05\x06" + bytes(18) + version.encode())
+        (directory / ".inputs").write_text(secret)  # the build's stamp: hidden, never served
+        (directory / "link-out.zip").symlink_to(outside / "secret.txt")
+        (directory / "up").symlink_to(base, target_is_directory=True)
+    (runtime_files / "secret.txt").write_text(secret)  # beside the runtimes' directories
+    unserved = runtime_files / "pyodide-9.9.9"  # files for a runtime the app does not serve
+    unserved.mkdir()
+    (unserved / "python_stdlib.zip").write_text(secret)
+
     node_modules = base / "node_modules"
     descriptions = []
     for runtime in RUNTIMES:
@@ -174,7 +192,7 @@ def make_tree(base: Path) -> Tree:
 
     runtimes_file = base / "runtimes.json"
     runtimes_file.write_text(json.dumps(descriptions, indent=2))
-    return Tree(base, static, dist, node_modules, runtimes_file, outside, secret)
+    return Tree(base, static, dist, runtime_files, node_modules, runtimes_file, outside, secret)
 
 
 @pytest.fixture

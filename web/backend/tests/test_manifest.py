@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import WHEELS, Tree, make_wheel
+from conftest import STDLIB, WHEELS, Tree, make_wheel
 from fib_web.__main__ import print_manifest
 from fib_web.app import create_app
 from fib_web.manifest import Digests, Wheel, build_manifest, dist_wheels
@@ -52,6 +52,67 @@ def test_each_runtime_gets_its_own_fib_pyrs(client: TestClient) -> None:
         assert all(len(w["sha256"]) == 64 for w in entry["wheels"])
     assert manifest["default_runtime"] == "314.0.7"
     assert manifest["implementations"] == ["fib_python", "fib_pyrs"]
+
+
+# --- the precompiled standard library (checks/pyodide-stdlib.sh) ---------------------------
+
+
+def test_each_runtime_gets_its_precompiled_stdlib(client: TestClient, tree: Tree) -> None:
+    manifest = client.get("/api/manifest").json()
+    installs = {"0.21.3": "pycache", "314.0.7": "stdLibURL"}
+    for version, name in STDLIB.items():
+        stdlib = by_version(manifest, version)["stdlib"]
+        file = tree.runtime_files / f"pyodide-{version}" / name
+        assert stdlib == {
+            "url": f"/runtime-files/{version}/{name}",
+            "install": installs[version],
+            "size": file.stat().st_size,
+            "sha256": hashlib.sha256(file.read_bytes()).hexdigest(),
+        }
+        assert client.get(stdlib["url"]).content == file.read_bytes()
+
+
+def test_without_a_precompiled_stdlib_the_runtime_still_starts(tree: Tree) -> None:
+    for file in tree.runtime_files.glob("pyodide-314.0.7/python_stdlib*.zip"):
+        file.unlink()
+    with TestClient(create_app(tree.settings())) as client:
+        new = by_version(client.get("/api/manifest").json(), "314.0.7")
+    assert new["stdlib"] is None
+    assert new["ready"] is True and new["problems"] == []
+
+
+def test_a_stdlib_name_linking_out_of_the_runtime_files_is_not_listed(tree: Tree) -> None:
+    file = tree.runtime_files / "pyodide-314.0.7" / "python_stdlib.zip"
+    file.unlink()
+    file.symlink_to(tree.outside / "secret.txt")
+    with TestClient(create_app(tree.settings())) as client:
+        assert by_version(client.get("/api/manifest").json(), "314.0.7")["stdlib"] is None
+        reply = client.get("/runtime-files/314.0.7/python_stdlib.zip")
+    assert reply.status_code == 404 and tree.secret.encode() not in reply.content
+
+
+def test_the_runtime_files_can_live_outside_dist(tree: Tree, tmp_path: Path) -> None:
+    """FIB_WEB_RUNTIME_FILES (the flake's packages.site has them beside dist): then that root
+    and nothing in dist/runtime-files is served."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "pyodide-314.0.7").mkdir(parents=True)
+    (elsewhere / "pyodide-314.0.7" / "python_stdlib.zip").write_bytes(b"PK elsewhere")
+    with TestClient(create_app(tree.settings(runtime_files_dir=elsewhere))) as client:
+        manifest = client.get("/api/manifest").json()
+        assert by_version(manifest, "0.21.3")["stdlib"] is None
+        new = by_version(manifest, "314.0.7")["stdlib"]
+        assert client.get(new["url"]).content == b"PK elsewhere"
+        assert client.get("/runtime-files/0.21.3/python_stdlib_pycache.zip").status_code == 404
+
+
+def test_python_m_fib_web_manifest_names_the_stdlib(
+    tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree.runtime_files / "pyodide-314.0.7" / "python_stdlib.zip").unlink()
+    assert print_manifest(tree.settings()) == 0
+    out = capsys.readouterr().out
+    assert "/runtime-files/0.21.3/python_stdlib_pycache.zip (precompiled standard library" in out
+    assert "no precompiled standard library (make wheels)" in out
 
 
 def test_symlinks_out_of_dist_and_nested_wheels_are_not_listed(client: TestClient) -> None:
@@ -238,7 +299,7 @@ def test_newest_version_wins(tmp_path: Path) -> None:
         "webworker-0.1.0-py3-none-any.whl",
     ]:
         (tmp_path / name).write_bytes(b"PK")
-    manifest = build_manifest([OLD], tmp_path, Digests())
+    manifest = build_manifest([OLD], tmp_path, tmp_path / "runtime-files", Digests())
     assert filenames(manifest["runtimes"][0])[0] == "fib_python-0.10.0-py3-none-any.whl"
 
 

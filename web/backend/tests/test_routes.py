@@ -7,13 +7,14 @@ import hashlib
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import INDEX_HTML, LiveServer, Tree, http_request
+from conftest import INDEX_HTML, STDLIB, LiveServer, Tree, http_request
 
 ALL_SERVED = [
     "/",
     "/static/app.js",
     "/wheels/fib_python-0.1.0-py3-none-any.whl",
     "/pyodide/0.21.3/pyodide.asm.wasm",
+    "/runtime-files/314.0.7/python_stdlib.zip",
     "/api/manifest",
 ]
 
@@ -42,6 +43,8 @@ def test_index(client: TestClient) -> None:
         ("/pyodide/314.0.7/python_stdlib.zip", "application/zip"),
         ("/pyodide/314.0.7/pyodide-lock.json", "application/json"),
         ("/wheels/fib_python-0.1.0-py3-none-any.whl", "application/zip"),
+        ("/runtime-files/0.21.3/python_stdlib_pycache.zip", "application/zip"),
+        ("/runtime-files/314.0.7/python_stdlib.zip", "application/zip"),
     ],
 )
 def test_content_types(client: TestClient, path: str, content_type: str) -> None:
@@ -53,7 +56,12 @@ def test_content_types(client: TestClient, path: str, content_type: str) -> None
 def test_runtime_files_are_immutable_and_the_rest_revalidates(client: TestClient) -> None:
     immutable = client.get("/pyodide/314.0.7/pyodide.asm.wasm").headers["cache-control"]
     assert immutable == "public, max-age=31536000, immutable"
-    for path in ["/", "/static/app.js", "/wheels/webworker-0.1.0-py3-none-any.whl"]:
+    for path in [
+        "/",
+        "/static/app.js",
+        "/wheels/webworker-0.1.0-py3-none-any.whl",
+        "/runtime-files/314.0.7/python_stdlib.zip",  # rebuilt when its inputs change
+    ]:
         assert client.get(path).headers["cache-control"] == "no-cache", path
     assert client.get("/api/manifest").headers["cache-control"] == "no-store"
 
@@ -65,6 +73,7 @@ def test_runtime_files_are_immutable_and_the_rest_revalidates(client: TestClient
         "/static/app.js",
         "/wheels/webworker-0.1.0-py3-none-any.whl",
         "/pyodide/0.21.3/pyodide.mjs",
+        "/runtime-files/0.21.3/python_stdlib_pycache.zip",
     ],
 )
 def test_etag_revalidation_gives_304(client: TestClient, path: str) -> None:
@@ -86,6 +95,13 @@ def test_wheels_are_served_byte_for_byte(client: TestClient, tree: Tree) -> None
         reply = client.get(f"/wheels/{wheel.name}")
         assert reply.status_code == 200
         assert reply.content == wheel.read_bytes()
+
+
+def test_runtime_files_are_served_byte_for_byte(client: TestClient, tree: Tree) -> None:
+    for version, name in STDLIB.items():
+        reply = client.get(f"/runtime-files/{version}/{name}")
+        assert reply.status_code == 200
+        assert reply.content == (tree.runtime_files / f"pyodide-{version}" / name).read_bytes()
 
 
 def test_range_requests_work_for_runtime_files(client: TestClient) -> None:
@@ -117,6 +133,16 @@ def test_range_requests_work_for_runtime_files(client: TestClient) -> None:
         "/node_modules/pyodide-0.21.3/pyodide.mjs",
         "/api",
         "/api/manifest/extra",
+        "/runtime-files/",
+        "/runtime-files/0.21.3/",
+        "/runtime-files/0.21.3/missing.zip",
+        "/runtime-files/314.0.7/python_stdlib_pycache.zip",  # 0.21.3's, not 314.0.7's
+        "/runtime-files/9.9.9/python_stdlib.zip",
+        "/runtime-files/pyodide-314.0.7/python_stdlib.zip",
+        "/runtime-files/0.21.3/.inputs",
+        "/runtime-files/secret.txt",
+        "/dist/runtime-files/pyodide-314.0.7/python_stdlib.zip",
+        "/wheels/runtime-files",
     ],
 )
 def test_everything_else_is_404(client: TestClient, path: str) -> None:

@@ -25,6 +25,7 @@ def test_defaults_are_the_repository_layout() -> None:
     assert settings.static_dir == REPO / "web" / "static"
     assert settings.dist_dir == REPO / "dist"
     assert settings.node_modules == REPO / "web" / "node_modules"
+    assert settings.runtime_files == REPO / "dist" / "runtime-files"
     assert settings.runtimes_file is None
     assert settings.runtimes_script == REPO / "checks" / "pyodide_runtimes.py"
     assert (REPO / "web" / "backend" / "fib_web" / "settings.py").is_file()
@@ -41,6 +42,9 @@ def test_environment_variables(tmp_path: Path) -> None:
         "FIB_WEB_DEFAULT_RUNTIME": "0.21.3",
     }
     settings = Settings.from_env(env)
+    assert settings.runtime_files == tmp_path / "d" / "runtime-files"  # follows the dist
+    env["FIB_WEB_RUNTIME_FILES"] = str(tmp_path / "f")
+    assert Settings.from_env(env).runtime_files == tmp_path / "f"
     assert settings.host == "0.0.0.0" and settings.port == 9123
     assert settings.static_dir == tmp_path / "s"
     assert settings.dist_dir == tmp_path / "d"
@@ -165,6 +169,7 @@ def test_the_real_page_references_only_files_that_are_served(tree: Tree) -> None
             assert ref.startswith("/static/"), ref
             assert client.get(ref).status_code == 200, ref
         assert client.get("/static/worker.js").status_code == 200
+        assert client.get("/static/precompiled-stdlib.mjs").status_code == 200
     for path in STATIC.iterdir():
         text = path.read_text()
         urls = set(re.findall(r"[a-z][a-z0-9+.-]*://[^\s\"'`)]+", text))

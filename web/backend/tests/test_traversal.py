@@ -79,6 +79,21 @@ ATTACKS = [
     "/pyodide/%2e%2e/playwright-core/secret.txt",
     "/pyodide/playwright-core/secret.txt",
     "/pyodide/0.21.3/../../outside/secret.txt",
+    # out of a runtime's files, into the other runtimes', dist/ or further
+    "/runtime-files/0.21.3/../../secret.txt",
+    "/runtime-files/0.21.3/..%2f..%2fsecret.txt",
+    "/runtime-files/0.21.3/%2e%2e/secret.txt",
+    "/runtime-files/0.21.3/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+    "/runtime-files/0.21.3/..%2fpyodide-9.9.9%2fpython_stdlib.zip",
+    "/runtime-files/..%2fpyodide-9.9.9/python_stdlib.zip",
+    "/runtime-files/%2e%2e/secret.txt",
+    "/runtime-files/9.9.9/python_stdlib.zip",
+    "/runtime-files/0.21.3/link-out.zip",
+    "/runtime-files/314.0.7/up/secret.txt",
+    "/runtime-files/314.0.7/up/outside/secret.txt",
+    "/runtime-files/0.21.3/.inputs",
+    "/runtime-files/0.21.3/{abs_enc}",
+    "/runtime-files/{abs_enc}",
     # out of dist
     "/wheels/../secret.txt",
     "/wheels/..%2fsecret.txt",
@@ -134,6 +149,10 @@ def test_the_planted_files_are_really_there(tree: Tree) -> None:
     assert (tree.dist / "stolen-0.1.0-py3-none-any.whl").read_text() == tree.secret
     assert tree.secret.encode() in (tree.dist / "renamed-0.1.0-py3-none-any.whl").read_bytes()
     assert (tree.root / "secret.txt").read_text() == tree.secret
+    assert (tree.runtime_files / "pyodide-0.21.3" / "link-out.zip").read_text() == tree.secret
+    assert (tree.runtime_files / "pyodide-0.21.3" / ".inputs").read_text() == tree.secret
+    assert (tree.runtime_files / "pyodide-9.9.9" / "python_stdlib.zip").read_text() == tree.secret
+    assert (tree.runtime_files / "pyodide-314.0.7" / "up" / "secret.txt").read_text() == tree.secret
 
 
 def test_a_symlink_that_stays_inside_a_root_is_served(app: FastAPI, tree: Tree) -> None:
@@ -149,6 +168,7 @@ def test_the_same_files_are_served_when_asked_properly(
         "/static/sub/page.txt",
         "/pyodide/0.21.3/pyodide.mjs",
         "/wheels/fib_python-0.1.0-py3-none-any.whl",
+        "/runtime-files/0.21.3/python_stdlib_pycache.zip",
     ]:
         assert asgi_request(app, path).status == 200, path
         assert http_request(live_server.address, path).status == 200, path

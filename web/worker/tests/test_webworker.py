@@ -359,8 +359,9 @@ def test_warm_up_runs_every_implementation_and_algorithm(
         assert set(times) == {"doubling", "loop"}
         assert set(times["doubling"]) == {"1000", "2000"} and set(times["loop"]) == {"100"}
         assert all(len(calls) == rounds for by_n in times.values() for calls in by_n.values())
+    # Whole requests: each round's first call and its repeats.
     for call in [("rs fib", 1000), ("rs fib", 2000), ("rs loop", 100)]:
-        assert seen.count(call) == rounds
+        assert seen.count(call) == rounds * (1 + webworker.REPEATS)
     assert report["n"] == {"doubling": [1000, 2000], "loop": [100]}
     assert report["total_ms"] >= 0
     assert gc.isenabled()
@@ -389,6 +390,7 @@ def test_warm_up_goes_on_while_calls_get_faster(
     implementations["fib_pyrs"] = "ModuleNotFoundError: none here"  # skipped, not an error
     monkeypatch.setattr(webworker, "WARM_UP_N", {"doubling": (10,), "loop": (10,)})
     monkeypatch.setattr(webworker, "WARM_UP_MAX_S", 10.0)
+    monkeypatch.setattr(webworker, "REPEATS", 0)  # one call per request: the script's order
     report = webworker.warm_up()
     assert set(report["ms"]) == {"fib_python"}
     # Rounds 2-6 each made the doubling call faster by more than WARM_UP_GAIN; round 7 did not.
@@ -396,6 +398,36 @@ def test_warm_up_goes_on_while_calls_get_faster(
     assert report["ms"]["fib_python"]["doubling"]["10"][:6] == pytest.approx(
         [20.0, 15.0, 10.0, 6.0, 3.0, 1.0]
     )
+
+
+def test_warm_up_runs_whole_requests_and_hands_each_reply_to_post_json(
+    implementations: dict[str, Any],
+) -> None:
+    replies: list[dict[str, Any]] = []
+    warm = webworker.WarmUp(lambda text: replies.append(json.loads(text)))
+    while warm.step():
+        pass
+    complete = [r for r in replies if r["status"] == "complete"]
+    sizes = [(a, n) for a, ns in webworker.WARM_UP_N.items() for n in ns]
+    assert len(complete) == warm.rounds * len(sizes)
+    assert [(r["algorithm"], r["n"]) for r in complete[: len(sizes)]] == sizes
+    assert all(r["agree"] is True and r["fib_pyrs_repeats"] >= 1 for r in complete)
+    running = [r["implementation"] for r in replies[:2]]
+    assert running == ["fib_python", "fib_pyrs"] and replies[2]["status"] == "complete"
+    doubling = [r for r in complete if r["algorithm"] == "doubling" and r["n"] == 100_000]
+    ms = warm.report()["ms"]["fib_pyrs"]["doubling"]["100000"]
+    assert ms == [r["fib_pyrs_duration"] for r in doubling]
+
+
+def test_a_failing_warm_up_request_is_an_error(
+    implementations: dict[str, Any],
+) -> None:
+    def panics(n: int) -> int:
+        raise RuntimeError("boom")
+
+    implementations["fib_pyrs"] = fake_module("fib_pyrs", fib=panics, fib_iter=panics)
+    with pytest.raises(RuntimeError, match="the warm-up's request failed: RuntimeError: boom"):
+        webworker.WarmUp().step()
 
 
 def test_warm_up_stops_at_its_time_cap(

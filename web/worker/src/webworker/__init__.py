@@ -1,9 +1,9 @@
 """The Python side of the page's Web Worker: validates a request, runs the implementations, reports.
 
 ``web/static/worker.js`` loads Pyodide, unpacks the wheels and then calls :func:`describe_json`
-and runs a :class:`WarmUp` once (before the "ready" message) and :func:`handle_json` for every
-request from the page. Messages are JSON strings in both directions, so nothing depends on one
-Pyodide version's proxy conversions.
+and runs a :class:`WarmUp` once (whole requests, before the "ready" message) and
+:func:`handle_json` for every request from the page. Messages are JSON strings in both
+directions, so nothing depends on one Pyodide version's proxy conversions.
 
 A request: ``{"id": 1, "n": "100000", "implementations": ["fib_python", "fib_pyrs"],
 "algorithm": "doubling"}`` (n may be a string as typed, or an integer). Replies, in order:
@@ -79,14 +79,19 @@ REPEATS = 5
 #: ... and none once this many seconds have gone into the implementation's calls of the run.
 REPEAT_BUDGET_S = 1.0
 
-#: The one-time work of the page, done while it loads and the same for every implementation
-#: (:class:`WarmUp`): rounds of one call per implementation, algorithm and n here. They pay what
-#: a first call in a fresh worker would otherwise pay: the browser compiling each WebAssembly
-#: function a computation runs on its first call, and again, optimized, once it is hot (in the
-#: background: a call gets faster only once that is done), fib_pyrs's transform tables and the
-#: first growth of the memory. Measured in Chromium: warmed at 10**5 only, fib_pyrs's first
-#: call at 10**4 still took 5-10 times its later ones (slower than fib_python's); warmed at both,
-#: it did not, nor at 3 * 10**4 or 10**6.
+#: The one-time work of the page, done while it loads (:class:`WarmUp`): rounds of one whole
+#: request per algorithm and n here, for every implementation, exactly as the page sends them
+#: (the first call and the repeats, the comparison of the results, the JSON reply handed to
+#: JavaScript). They pay what a first request in a fresh worker would otherwise pay: the browser
+#: compiling each WebAssembly function a computation runs on its first call, and again, optimized,
+#: once it is hot (in the background: a call gets faster only once that is done), fib_pyrs's
+#: transform tables and the first growth of the memory. Measured in Chromium: warmed at 10**5
+#: only, fib_pyrs's first call at 10**4 still took 5-10 times its later ones (slower than
+#: fib_python's); warmed at both, it did not, nor at 3 * 10**4 or 10**6. Warmed with bare calls
+#: (not whole requests), each of the first requests after loading still set off 100-200 ms of
+#: optimizing compilation on the browser's background threads (per-thread CPU time; none with
+#: V8's dynamic tiering off), which on a 2-core machine ran beside the timed calls and could make
+#: fib_pyrs's 0.5 ms first call lose to fib_python's 1.7 ms.
 WARM_UP_N: dict[str, tuple[int, ...]] = {"doubling": (10_000, 100_000), "loop": (10_000,)}
 #: At least this many rounds; then more while a round still makes some call faster by more than
 #: WARM_UP_GAIN (the optimized code arriving), for at most WARM_UP_MAX_S seconds in all.
@@ -374,30 +379,43 @@ def describe_json() -> str:
 
 class WarmUp:
     """The warm-up, one round per :meth:`step`, so that the worker can let the browser's
-    background compiler run between rounds (``while (w.step()) await a macrotask``)."""
+    background compiler run between rounds (``while (w.step()) await a macrotask``).
 
-    def __init__(self) -> None:
+    ``post_json`` receives every reply as JSON, as :func:`handle_json`'s does (the worker passes
+    a JavaScript function, so that crossing is warmed too); by default the replies are dropped.
+    """
+
+    def __init__(self, post_json: Callable[[str], object] | None = None) -> None:
         self.start = time.perf_counter()
-        #: implementation -> algorithm -> n (as a string: JSON keys) -> ms of each call
+        #: implementation -> algorithm -> n (as a string: JSON keys) -> ms of each first call
         self.times: dict[str, dict[str, dict[str, list[float]]]] = {}
         self.rounds = 0
+        self.post_json = post_json
 
     def step(self) -> bool:
         """Runs one round; returns whether another round should follow."""
         faster = False
-        for name in IMPLEMENTATIONS:
-            module = _module(name)
-            if isinstance(module, str):
-                continue
-            for algorithm, sizes in WARM_UP_N.items():
-                compute = getattr(module, ALGORITHMS[algorithm][0])
-                for n in sizes:
+        names = [name for name in IMPLEMENTATIONS if not isinstance(_module(name), str)]
+        replies: list[dict[str, Any]] = []
+
+        def post(message: dict[str, Any]) -> None:
+            text = json.dumps(message)
+            if self.post_json is not None:
+                self.post_json(text)
+            replies.append(message)
+
+        for algorithm, sizes in WARM_UP_N.items():
+            for n in sizes:
+                if not names:
+                    continue
+                handle({"id": None, "n": n, "algorithm": algorithm, "implementations": names}, post)
+                done = replies[-1]
+                if done["status"] != "complete":
+                    raise RuntimeError(f"the warm-up's request failed: {done['message']}")
+                for name in names:
                     by_n = self.times.setdefault(name, {}).setdefault(algorithm, {})
                     calls = by_n.setdefault(str(n), [])
-                    with _gc_paused():
-                        call_start = time.perf_counter()
-                        compute(n)
-                        calls.append((time.perf_counter() - call_start) * 1000.0)
+                    calls.append(done[f"{IMPLEMENTATIONS[name][1]}_duration"])
                     if len(calls) > 1 and calls[-1] < (1.0 - WARM_UP_GAIN) * min(calls[:-1]):
                         faster = True
         self.rounds += 1
