@@ -235,13 +235,7 @@ mod tests {
     /// leave coefficients to the scalar tail.
     #[test]
     fn lane_digits_match_scalar_digits() {
-        let mut s = 0x0fed_cba9_8765_4321u64;
-        let mut next = move |p: u32| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s % p as u64) as u32
-        };
+        let mut next = super::super::residues_below(0x0fed_cba9_8765_4321u64);
         let (_, lanes) = Kernels::available_per_family();
         for primes in [3usize, 4] {
             let g = Garner::new(primes);

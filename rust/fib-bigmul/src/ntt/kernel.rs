@@ -476,13 +476,7 @@ mod tests {
     /// p in O(n^2), for squares and products, every prime, lengths of one leaf to 2^10.
     #[test]
     fn transforms_are_cyclic_convolutions() {
-        let mut s = 0x1234_5678_9abc_def0u64;
-        let mut next = move |p: u32| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s % p as u64) as u32
-        };
+        let mut next = super::super::residues_below(0x1234_5678_9abc_def0u64);
         let (_, lanes) = Kernels::available_per_family();
         for (f, t) in PRIMES.iter().zip(twiddles()) {
             for log in 6..=10 {

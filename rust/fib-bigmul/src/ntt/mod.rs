@@ -137,6 +137,18 @@ pub(crate) fn product_of(a: Operand, mut b: Option<Operand>) -> Result<Vec<Limb>
     Ok(out)
 }
 
+/// The tests' residues: xorshift64 from `seed`, each value reduced below the modulus asked for.
+#[cfg(test)]
+fn residues_below(seed: u64) -> impl FnMut(u32) -> u32 {
+    let mut s = seed;
+    move |p: u32| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s % p as u64) as u32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::twiddles::LOG_MAX_LEN;
