@@ -25,7 +25,7 @@ def fib(n: int) -> int:
     return a
 
 
-FAST = Budget(budget_s=0.0, min_reps=2, max_reps=2, min_rep_s=0.0)
+FAST = Budget(budget_s=0.0, min_reps=2, max_reps=2, min_rep_s=0.0, warmup_s=0.0)
 
 
 def fake(key: str, func: Any) -> Impl:
@@ -79,7 +79,7 @@ def test_measure_cell_batches_fast_calls(monkeypatch: pytest.MonkeyPatch) -> Non
         calls.append(n)
         return n
 
-    budget = Budget(budget_s=0.0, min_reps=3, max_reps=3, min_rep_s=0.001)
+    budget = Budget(budget_s=0.0, min_reps=3, max_reps=3, min_rep_s=0.001, warmup_s=0.0)
     value, times, number, warmup = measure_cell(f, 1, budget)
     assert value == 1 and number == 10 and warmup == pytest.approx(1e-4)
     assert times == pytest.approx([1e-4] * 3)
@@ -97,6 +97,49 @@ def test_measure_cell_reps_follow_the_budget(monkeypatch: pytest.MonkeyPatch) ->
     budget = Budget(budget_s=1.0, min_reps=3, max_reps=25, min_rep_s=0.005)
     _, times, number, _ = measure_cell(f, 1, budget)
     assert number == 1 and len(times) == 10
+
+
+def test_measure_cell_warms_up_until_the_jit_settles(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fake JIT: the first five calls run "baseline code" (2^-10 s), later ones 8 times
+    # faster. The warm-up of 8 slow calls' time covers them, so only fast calls are timed, and
+    # the first call's time is the one reported. (Powers of two keep the clock exact.)
+    slow, fast = 2.0**-10, 2.0**-13
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    calls: list[int] = []
+
+    def f(n: int) -> int:
+        clock[0] += slow if len(calls) < 5 else fast
+        calls.append(n)
+        return n
+
+    budget = Budget(budget_s=0.0, min_reps=3, max_reps=3, min_rep_s=slow, warmup_s=8 * slow)
+    _, times, number, warmup = measure_cell(f, 1, budget)
+    assert warmup == slow
+    assert times == [fast] * 3 and number == 8
+    assert len(calls) == 5 + 24 + 8 + 3 * 8  # slow warm-up, fast warm-up, calibration, reps
+
+
+def test_measure_cell_a_slow_first_call_is_the_whole_warm_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    calls: list[int] = []
+
+    def f(n: int) -> int:
+        clock[0] += 0.5
+        calls.append(n)
+        return n
+
+    budget = Budget(budget_s=0.0, min_reps=3, max_reps=3, min_rep_s=0.005, warmup_s=0.2)
+    measure_cell(f, 1, budget)
+    assert len(calls) == 1 + 3
+
+
+def test_budget_rejects_a_negative_warm_up() -> None:
+    with pytest.raises(ValueError):
+        Budget(warmup_s=-1.0)
 
 
 def test_sweep_caps_the_loop_and_checks_equality() -> None:

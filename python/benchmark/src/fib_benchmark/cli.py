@@ -160,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="timed seconds to aim for per (implementation, n) (default: %(default)s)",
     )
     p.add_argument(
+        "--warmup",
+        type=float,
+        default=0.2,
+        metavar="SECONDS",
+        help="warm-up per (implementation, n) before timing, at least one call: a JIT (V8 for"
+        " Pyodide's WebAssembly) swaps in optimized code meanwhile (default: %(default)s)",
+    )
+    p.add_argument(
         "--min-reps", type=int, default=3, help="fewest repetitions (default: %(default)s)"
     )
     p.add_argument(
@@ -276,7 +284,12 @@ def run(args: argparse.Namespace) -> int:
     smoke = bool(args.smoke)
     n_values = args.n or (SMOKE_N if smoke else DEFAULT_N)
     out_dir: Path = args.out or Path("out/benchmark-smoke" if smoke else "out/benchmark")
-    budget = Budget(budget_s=args.budget, min_reps=args.min_reps, max_reps=args.max_reps)
+    budget = Budget(
+        budget_s=args.budget,
+        min_reps=args.min_reps,
+        max_reps=args.max_reps,
+        warmup_s=args.warmup,
+    )
     memory_n = args.memory_n or (SMOKE_MEMORY_N if smoke else DEFAULT_MEMORY_N)
     memory_runs = (
         args.memory_runs if args.memory_runs is not None else (1 if smoke else DEFAULT_MEMORY_RUNS)
@@ -410,7 +423,8 @@ def run(args: argparse.Namespace) -> int:
         + (
             "smoke run, one warm-up call and one timed call per cell."
             if smoke
-            else f"one warm-up call per cell, then repetitions (at least {budget.min_reps}, "
+            else f"a warm-up of {budget.warmup_s:g} s per cell (at least one call), then "
+            f"repetitions (at least {budget.min_reps}, "
             f"at most {budget.max_reps}, about {budget.budget_s:g} s in all) of calls batched to "
             f"at least {budget.min_rep_s * 1e3:g} ms, time.perf_counter, gc off; median per call, "
             "min and max."

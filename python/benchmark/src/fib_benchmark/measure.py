@@ -4,9 +4,11 @@ The same code times the implementations natively (in the host process) and insid
 Node runner copies this package into the runtime and calls :func:`run_in_pyodide`), so every
 column of the report comes from one method:
 
-* one warm-up call per cell, whose result is the one checked for equality (by value, ``==``,
-  against the first result computed at that n in the same interpreter; across interpreters by a
-  SHA-256 of the value's bytes — never through ``str()``, which is quadratic);
+* a warm-up per cell: its first call, whose result is the one checked for equality (by value,
+  ``==``, against the first result computed at that n in the same interpreter; across
+  interpreters by a SHA-256 of the value's bytes — never through ``str()``, which is
+  quadratic), then more calls until ``Budget.warmup_s`` has passed, so that a JIT's optimized
+  code is what gets timed;
 * then repetitions of ``number`` back-to-back calls timed with ``time.perf_counter`` with the
   garbage collector off (as timeit does); ``number`` and the count of repetitions adapt to the
   measured time (:class:`fib_benchmark.stats.Budget`);
@@ -154,10 +156,11 @@ def _time_batch(func: Callable[[int], object], n: int, number: int) -> float:
 def measure_cell(
     func: Callable[[int], object], n: int, budget: Budget, *, smoke: bool = False
 ) -> tuple[object, list[float], int, float]:
-    """Warm-up (its result is returned for the equality check), then the timed repetitions.
+    """Warm-up (the first call's result is returned for the equality check), then the timed
+    repetitions.
 
-    Returns (value, per-call times of each repetition, calls per repetition, warm-up time).
-    In smoke mode: one repetition of one call.
+    Returns (value, per-call times of each repetition, calls per repetition, time of the first
+    call). In smoke mode: the first call and one timed call, nothing more.
     """
     start = time.perf_counter()
     value = func(n)
@@ -165,6 +168,11 @@ def measure_cell(
     if smoke:
         return value, [_time_batch(func, n, 1)], 1, warmup
     estimate = warmup
+    now = start + warmup
+    while now - start < budget.warmup_s:
+        func(n)
+        previous, now = now, time.perf_counter()
+        estimate = now - previous
     number = budget.number(estimate)
     if number > 1:
         # A calibration batch (a second warm-up) gives a better estimate for fast calls.
