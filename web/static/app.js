@@ -63,6 +63,15 @@ function setState(state, text) {
   els.controls.disabled = !app.ready || state === "running";
 }
 
+// Calls back once the browser has drawn what the page just changed: the first animation frame
+// callback runs before the frame that draws the change, the second one at the start of the frame
+// after it, when nothing is left to draw. A hidden page draws nothing (and runs no animation
+// frames): at once.
+function afterDrawing(callback) {
+  if (document.hidden) setTimeout(callback, 0);
+  else requestAnimationFrame(() => requestAnimationFrame(() => callback()));
+}
+
 function note(state, text) {
   const li = document.createElement("li");
   const t = document.createElement("span");
@@ -204,9 +213,13 @@ function onWorkerMessage(message) {
     case "ready":
       onReady(message);
       break;
-    case "running":
+    case "running": {
       setState("running", `${message.implementation}, ${LABELS[message.algorithm]}, n = ${message.n.toLocaleString("en-US")}`);
+      // The worker times the implementation only once this is drawn (see worker.js).
+      const worker = app.worker;
+      afterDrawing(() => worker.postMessage({ type: "drawn", id: message.id, implementation: message.implementation }));
       break;
+    }
     case "complete":
       onComplete(message);
       break;

@@ -5,9 +5,15 @@
 // page -> worker   {type: "init", runtime: <manifest runtime entry>, precompiled: bool}
 //                  {type: "module", module: WebAssembly.Module} or {type: "module", error}
 //                  {type: "run", request: {id, n, implementations, algorithm}}
+//                  {type: "drawn", id, implementation}: the page has drawn that "running" message
 // worker -> page   {status: "loading-runtime" | "stdlib" | "snapshot" | "runtime-loaded" | "installing" |
 //                   "installed" | "warming-up" | "warmed-up" | "ready" | "log" | "error", ...}
-//                  and whatever webworker.handle_json posts ("running", "complete", "error").
+//                  and whatever a webworker.Job posts ("running", "complete", "error").
+//
+// A request runs as a webworker.Job: after each "running" message the worker waits for the page's
+// "drawn" before the implementation is timed, so that the browser's drawing of the new status
+// does not run beside the timed calls (see webworker.Job); at most DRAWN_WAIT_MS, for a page that
+// never answers.
 //
 // Both runtimes load from their ES module (pyodide.mjs): Pyodide 314 refuses classic workers,
 // and 0.21.3's pyodide.mjs falls back from importScripts to import() for its pyodide.asm.js.
@@ -15,12 +21,14 @@
 // The "ready" message carries `timings`: when each step of the start was done, in ms since the
 // worker got "init" (see init).
 
-let handleJson = null; // webworker.handle_json once the runtime is ready
+const DRAWN_WAIT_MS = 1000;
+
+let Job = null; // webworker.Job once the runtime is ready
 let busy = false;
 let receiveModule = null; // resolves the promise of the page's compiled pyodide.asm.wasm
+let drawn = null; // {id, implementation, resolve} while a Job waits for the page
 
 const post = (message) => self.postMessage(message);
-const postJson = (text) => post(JSON.parse(text));
 const errorText = (error) => (error && (error.message || String(error))) || "unknown error";
 const since = (t0) => Math.round(performance.now() - t0);
 
@@ -34,24 +42,51 @@ self.onmessage = async (event) => {
     }
   } else if (message.type === "module") {
     receiveModule?.(message);
+  } else if (message.type === "drawn") {
+    if (drawn && drawn.id === message.id && drawn.implementation === message.implementation) drawn.resolve();
   } else if (message.type === "run") {
     const id = message.request && message.request.id;
-    if (!handleJson) {
+    if (!Job) {
       post({ status: "error", id, message: "the runtime is not ready yet" });
     } else if (busy) {
       post({ status: "error", id, message: "a run is already in progress" });
     } else {
       busy = true;
+      let job = null;
+      let running = null; // the last "running" message of the request
       try {
-        handleJson(JSON.stringify(message.request), postJson); // posts running/complete/error
+        job = Job(JSON.stringify(message.request), (text) => {
+          const reply = JSON.parse(text);
+          if (reply.status === "running") running = reply;
+          post(reply);
+        });
+        while (job.step()) await pageDrew(running);
       } catch (error) {
         post({ status: "error", id, message: errorText(error) }); // a fatal runtime error
       } finally {
+        job?.destroy();
         busy = false;
       }
     }
   }
 };
+
+// Resolves once the page says it has drawn this "running" message, or after DRAWN_WAIT_MS.
+function pageDrew({ id, implementation }) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, DRAWN_WAIT_MS);
+    drawn = {
+      id,
+      implementation,
+      resolve: () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    };
+  }).finally(() => {
+    drawn = null;
+  });
+}
 
 async function sha256(buffer) {
   if (!self.crypto || !self.crypto.subtle) return null; // not a secure context (plain http on a LAN)
@@ -194,7 +229,7 @@ async function init(runtime, precompiled) {
 
   // One round at a time, giving the engine's background compiler a moment between rounds.
   post({ status: "warming-up", n: info.warm_up_n });
-  // Its replies come back as JSON through JavaScript like a request's (postJson), and are dropped.
+  // Its replies come back as JSON through JavaScript like a request's (a Job's), and are dropped.
   const warm = webworker.WarmUp((text) => JSON.parse(text));
   while (warm.step()) await new Promise((resolve) => setTimeout(resolve, 0));
   const warmUp = JSON.parse(warm.report_json());
@@ -202,7 +237,7 @@ async function init(runtime, precompiled) {
   mark("warmed_up");
   post({ status: "warmed-up", ...warmUp });
 
-  handleJson = webworker.handle_json;
+  Job = webworker.Job;
   mark("ready");
   post({
     status: "ready",

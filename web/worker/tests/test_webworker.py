@@ -317,6 +317,73 @@ def test_handle_json_round_trip() -> None:
     assert json.loads(replies[0])["message"].startswith("bad JSON")
 
 
+def test_a_job_pauses_after_each_running_message_before_timing(
+    implementations: dict[str, Any],
+) -> None:
+    """Each step but the last ends with a "running" message, and that implementation is called
+    only in the next step (the worker waits in between until the page has drawn it)."""
+    calls: list[str] = []
+
+    def recorded(name: str, fib: Any) -> Any:
+        def call(n: int) -> int:
+            calls.append(name)
+            return int(fib(n))
+
+        return call
+
+    for name, module in list(implementations.items()):
+        implementations[name] = fake_module(name, fib=recorded(name, module.fib))
+    replies: list[dict[str, Any]] = []
+    request = json.dumps({"id": 4, "n": "1000"})
+    job = webworker.Job(request, lambda text: replies.append(json.loads(text)))
+    assert job.step() is True
+    assert [(r["status"], r["implementation"]) for r in replies] == [("running", "fib_python")]
+    assert calls == []
+    assert job.step() is True
+    assert [(r["status"], r["implementation"]) for r in replies[1:]] == [("running", "fib_pyrs")]
+    assert set(calls) == {"fib_python"}
+    assert job.step() is False
+    assert set(calls) == {"fib_python", "fib_pyrs"}
+    assert replies[-1]["status"] == "complete" and replies[-1]["id"] == 4
+    assert replies[-1]["agree"] is True
+    assert job.step() is False and len(replies) == 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"), [("{not json", "bad JSON"), (json.dumps({"id": 5, "n": "-1"}), ">= 0")]
+)
+def test_a_bad_job_ends_at_its_first_step_with_an_error(raw: str, message: str) -> None:
+    replies: list[dict[str, Any]] = []
+    assert webworker.Job(raw, lambda text: replies.append(json.loads(text))).step() is False
+    assert len(replies) == 1 and replies[0]["status"] == "error"
+    assert message in replies[0]["message"]
+
+
+def test_a_job_dropped_while_paused_posts_nothing_more() -> None:
+    """The worker destroys a Job it does not finish (its runtime failing): no error is made up."""
+    replies: list[str] = []
+    job = webworker.Job(json.dumps({"n": "10"}), replies.append)
+    assert job.step() is True
+    del job
+    gc.collect()
+    assert [json.loads(r)["status"] for r in replies] == ["running"]
+
+
+def test_a_job_posts_what_handle_json_posts() -> None:
+    request = json.dumps({"id": 2, "n": "2000", "algorithm": "loop"})
+    by_handle: list[str] = []
+    webworker.handle_json(request, by_handle.append)
+    by_job: list[str] = []
+    job = webworker.Job(request, by_job.append)
+    while job.step():
+        pass
+
+    def untimed(text: str) -> dict[str, Any]:
+        return {k: v for k, v in json.loads(text).items() if not k.startswith("fib_py")}
+
+    assert [untimed(r) for r in by_job] == [untimed(r) for r in by_handle]
+
+
 def test_describe_json() -> None:
     info = json.loads(webworker.describe_json())
     assert info["limits"] == webworker.LIMITS
