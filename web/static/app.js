@@ -64,9 +64,8 @@ function setState(state, text) {
 }
 
 // Calls back once the browser has drawn what the page just changed: the first animation frame
-// callback runs before the frame that draws the change, the second one at the start of the frame
-// after it, when nothing is left to draw. A hidden page draws nothing (and runs no animation
-// frames): at once.
+// callback runs before the frame that draws the change, the second at the start of the next one.
+// A hidden page draws nothing (and runs no animation frames): at once.
 function afterDrawing(callback) {
   if (document.hidden) setTimeout(callback, 0);
   else requestAnimationFrame(() => requestAnimationFrame(() => callback()));
