@@ -1,6 +1,6 @@
-// What the browser test (page.test.mjs) and the start-up measurement (startup.mjs) share: Debian's
-// Chromium (never a downloaded one) driven by playwright-core, with a fresh profile, and waiting
-// for a state of the page.
+// What the browser test (page.test.mjs) and the measurements (startup.mjs, first-runs.mjs) share:
+// Debian's Chromium (never a downloaded one) driven by playwright-core, with a fresh profile,
+// waiting for a state of the page, and running a request through the page's form.
 //   CHROMIUM              the browser binary (default /usr/bin/chromium)
 //   FIB_WEB_NODE_MODULES  where playwright-core is (default web/node_modules)
 import fs from "node:fs";
@@ -47,4 +47,54 @@ export async function waitForState(page, wanted, timeout = LOAD_TIMEOUT) {
     const status = await page.textContent("#status").catch(() => "?");
     throw new Error(`waiting for "${wanted}": status is "${status}"; progress: ${progress}`, { cause: error });
   }
+}
+
+export async function fillForm(page, { n, implementations = ["fib_python", "fib_pyrs"], algorithm = "doubling" }) {
+  await page.fill("#n", n);
+  for (const name of ["fib_python", "fib_pyrs"]) {
+    await page.setChecked(`input[name="impl"][value="${name}"]`, implementations.includes(name));
+  }
+  await page.check(`input[name="algorithm"][value="${algorithm}"]`);
+}
+
+// Fills the form, submits it and waits until the run has completed or the page shows an error;
+// returns {state: "complete" | "error", message: what the worker completed with, error: the
+// page's error text}. Waits without polling (Playwright's waitForFunction runs a callback in
+// every animation frame), so that nothing of the test's works in the browser beside the
+// worker's timed calls.
+export async function submit(page, form, timeout) {
+  await fillForm(page, form);
+  const before = await page.evaluate(() => window.fibApp.app.runs.length);
+  await page.click("#run");
+  await page.evaluate(
+    ([count, timeout]) =>
+      new Promise((resolve, reject) => {
+        const status = document.querySelector("#status");
+        const done = () => window.fibApp.app.runs.length > count || status.dataset.state === "error";
+        if (done()) return resolve();
+        const observer = new MutationObserver(() => {
+          if (!done()) return;
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve();
+        });
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`no result within ${timeout} ms; status: ${status.textContent}`));
+        }, timeout);
+        observer.observe(status, { attributes: true, attributeFilter: ["data-state"] });
+      }),
+    [before, timeout],
+  );
+  const state = await page.getAttribute("#status", "data-state");
+  const message = state === "complete" ? JSON.parse(await page.textContent("#result")) : null;
+  return { state, message, error: await page.textContent("#error") };
+}
+
+// The median of the numbers among values (null if there are none).
+export function median(values) {
+  const v = values.filter((x) => typeof x === "number").sort((a, b) => a - b);
+  if (!v.length) return null;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }

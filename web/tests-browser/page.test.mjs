@@ -20,7 +20,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LOAD_TIMEOUT, launchFresh, waitForState } from "./browser.mjs";
+import { LOAD_TIMEOUT, fillForm, launchFresh, submit, waitForState } from "./browser.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BASE = (process.env.FIB_WEB_URL || "").replace(/\/$/, "");
@@ -50,14 +50,6 @@ after(() => {
 
 const state = (page) => page.getAttribute("#status", "data-state");
 
-async function fillForm(page, { n, implementations = ["fib_python", "fib_pyrs"], algorithm = "doubling" }) {
-  await page.fill("#n", n);
-  for (const name of ["fib_python", "fib_pyrs"]) {
-    await page.setChecked(`input[name="impl"][value="${name}"]`, implementations.includes(name));
-  }
-  await page.check(`input[name="algorithm"][value="${algorithm}"]`);
-}
-
 // Goes to url (or reloads) and waits for "ready"; returns the milliseconds that took.
 async function startUntilReady(page, url) {
   const start = performance.now();
@@ -84,35 +76,11 @@ function checkFirstRun(done, algorithm, version, start) {
   );
 }
 
-// Submits the form and returns the message the worker completed with. Waits for it without
-// polling (Playwright's waitForFunction runs a callback in every animation frame), so that the
-// test adds no work of its own in the browser beside the worker's timed calls.
+// Submits the form and returns the message the worker completed with.
 async function run(page, form) {
-  await fillForm(page, form);
-  const before = await page.evaluate(() => window.fibApp.app.runs.length);
-  await page.click("#run");
-  await page.evaluate(
-    ([count, timeout]) =>
-      new Promise((resolve, reject) => {
-        const status = document.querySelector("#status");
-        const done = () => window.fibApp.app.runs.length > count || status.dataset.state === "error";
-        if (done()) return resolve();
-        const observer = new MutationObserver(() => {
-          if (!done()) return;
-          observer.disconnect();
-          clearTimeout(timer);
-          resolve();
-        });
-        const timer = setTimeout(() => {
-          observer.disconnect();
-          reject(new Error(`no result within ${timeout} ms; status: ${status.textContent}`));
-        }, timeout);
-        observer.observe(status, { attributes: true, attributeFilter: ["data-state"] });
-      }),
-    [before, RUN_TIMEOUT],
-  );
-  assert.equal(await state(page), "complete", `run failed: ${await page.textContent("#error")}`);
-  return JSON.parse(await page.textContent("#result"));
+  const { state: done, message, error } = await submit(page, form, RUN_TIMEOUT);
+  assert.equal(done, "complete", `run failed: ${error}`);
+  return message;
 }
 
 test("the manifest offers every runtime, each with the fib_pyrs wheel built for it", () => {

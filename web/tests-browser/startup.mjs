@@ -17,7 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchFresh, waitForState } from "./browser.mjs";
+import { launchFresh, median, waitForState } from "./browser.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SERVERS = (process.env.FIB_WEB_URL || "")
@@ -147,13 +147,6 @@ async function start(page, profile, url) {
   const fetches = { page: pageFetches, worker: workerFetches };
   return { wall_ms: wall, page_ready_ms: readyAt, load_average: load, cpu, snapshot: info.snapshot, stdlib: info.stdlib ?? null, timings: info.timings ?? null, worker_ready_ms: info.elapsed_ms, progress, fetches };
 }
-
-const median = (values) => {
-  const v = values.filter((x) => typeof x === "number").sort((a, b) => a - b);
-  if (!v.length) return null;
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-};
 
 const manifest = await (await fetch(`${SERVERS[0].base}/api/manifest`)).json();
 const runtimes = manifest.runtimes.filter((r) => r.ready).map((r) => r.version);
