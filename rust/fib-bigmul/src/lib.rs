@@ -329,8 +329,8 @@ impl Method {
 /// If the transform is asked for a product longer than it can hold.
 pub(crate) fn sqr_into_by(a: &[Limb], method: Method, r: &mut Vec<Limb>) -> Result<(), Error> {
     let a = trim(a);
-    r.clear();
     if a.is_empty() {
+        r.clear();
         return Ok(());
     }
     if matches!(method, Method::Transform | Method::SplitTransform) {
@@ -346,7 +346,10 @@ pub(crate) fn sqr_into_by(a: &[Limb], method: Method, r: &mut Vec<Limb>) -> Resu
         return Ok(());
     }
     // Every algorithm writes all 2n limbs, but a safe slice needs initialized ones.
-    mem::resize(r, 2 * a.len())?;
+    if let Err(e) = mem::set_len_for_overwrite(r, 2 * a.len()) {
+        r.clear();
+        return Err(e);
+    }
     match method {
         Method::Karatsuba { leaf } if a.len() > leaf => {
             let done = with_scratch(karatsuba::scratch_len(a.len()), |scratch| {
@@ -384,8 +387,8 @@ pub(crate) fn mul_into_by(
     r: &mut Vec<Limb>,
 ) -> Result<(), Error> {
     let (a, b) = (trim(a), trim(b));
-    r.clear();
     if a.is_empty() || b.is_empty() {
+        r.clear();
         return Ok(());
     }
     // The longer operand first.
@@ -402,7 +405,10 @@ pub(crate) fn mul_into_by(
         return Ok(());
     }
     // Every algorithm writes all the product's limbs, but a safe slice needs initialized ones.
-    mem::resize(r, a.len() + b.len())?;
+    if let Err(e) = mem::set_len_for_overwrite(r, a.len() + b.len()) {
+        r.clear();
+        return Err(e);
+    }
     let done = match method {
         Method::Karatsuba { leaf } => with_scratch(mul_scratch_len(b.len()), |scratch| {
             mul_unbalanced(r, a, b, scratch, leaf)

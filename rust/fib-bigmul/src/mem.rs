@@ -36,6 +36,21 @@ pub(crate) fn resize<T: Zeroable + Default>(v: &mut Vec<T>, len: usize) -> Resul
     Ok(())
 }
 
+/// `v` at length `len` for a caller that overwrites every element: only elements beyond the
+/// old length are written (zeros) here, where `v.clear()` and a resize would zero them all
+/// (a pass over the whole result on every product, the doubling loop's products included).
+pub(crate) fn set_len_for_overwrite<T: Zeroable + Default>(
+    v: &mut Vec<T>,
+    len: usize,
+) -> Result<(), Error> {
+    if v.len() >= len {
+        v.truncate(len);
+        Ok(())
+    } else {
+        resize(v, len)
+    }
+}
+
 /// Room for `len` elements in `v` without aborting.
 pub(crate) fn reserve<T>(v: &mut Vec<T>, len: usize) -> Result<(), Error> {
     let more = len.saturating_sub(v.len());

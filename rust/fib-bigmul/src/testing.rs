@@ -57,16 +57,23 @@ impl From<Forced> for Method {
     }
 }
 
-/// `a^2` by `method`, normalized.
+/// `a^2` by `method`, normalized. Into a buffer full of ones and longer than the square, so
+/// that a limb the method fails to write shows in the result.
 pub fn sqr_with(a: &[Limb], method: Forced) -> Vec<Limb> {
-    let mut r = Vec::new();
+    let mut r = dirty(2 * a.len() + 3);
     crate::sqr_into_by(a, method.into(), &mut r).expect("memory for the square");
     r
 }
 
-/// `a * b` by `method`, normalized.
+/// `a * b` by `method`, normalized; into a dirty buffer, as [`sqr_with`].
 pub fn mul_with(a: &[Limb], b: &[Limb], method: Forced) -> Vec<Limb> {
-    crate::mul_by(a, b, method.into()).expect("memory for the product")
+    let mut r = dirty(a.len() + b.len() + 3);
+    crate::mul_into_by(a, b, method.into(), &mut r).expect("memory for the product");
+    r
+}
+
+fn dirty(len: usize) -> Vec<Limb> {
+    vec![Limb::MAX; len]
 }
 
 /// The length of the transform `mul` would use for operands of `a_bits` and `b_bits` bits

@@ -28,12 +28,13 @@ pub(super) unsafe fn mul_basecase(r: &mut [Limb], a: &[Limb], b: &[Limb]) {
     let (n, m) = (a.len(), b.len());
     assert!(r.len() == n + m && n > 0 && m > 0);
     let (rp, ap) = (r.as_mut_ptr(), a.as_ptr());
-    // SAFETY: row j reads a[0..n] and writes r[j..=j+n], j < m: inside r (n + m limbs).
+    // SAFETY: row j reads b[j] and a[0..n] and writes r[j..=j+n], j < m: inside r (n + m limbs).
     // The CPU has BMI2 and ADX (this function's contract).
     unsafe {
         *rp.add(n) = mul_1(rp, ap, n, b[0]);
-        for (j, &bj) in b.iter().enumerate().skip(1) {
-            *rp.add(n + j) = addmul_1(rp.add(j), ap, n, bj);
+        // Index loops: iterator adapters were left as calls in this target_feature function.
+        for j in 1..m {
+            *rp.add(n + j) = addmul_1(rp.add(j), ap, n, *b.as_ptr().add(j));
         }
     }
 }
@@ -54,13 +55,13 @@ pub(super) unsafe fn sqr_basecase(r: &mut [Limb], a: &[Limb]) {
         return;
     }
     let (rp, ap) = (r.as_mut_ptr(), a.as_ptr());
-    // SAFETY: row i (0 <= i < n - 1) reads a[i+1..n] and writes r[2i+1..=n+i], inside r's
+    // SAFETY: row i (0 <= i < n - 1) reads a[i..n] and writes r[2i+1..=n+i], inside r's
     // 2n limbs; sqr_diag reads a[0..n] and r[0..2n]. The CPU has BMI2 and ADX.
     unsafe {
         *rp = 0;
         *rp.add(n) = mul_1(rp.add(1), ap.add(1), n - 1, a[0]);
-        for (i, &ai) in a.iter().enumerate().take(n - 1).skip(1) {
-            *rp.add(n + i) = addmul_1(rp.add(2 * i + 1), ap.add(i + 1), n - 1 - i, ai);
+        for i in 1..n - 1 {
+            *rp.add(n + i) = addmul_1(rp.add(2 * i + 1), ap.add(i + 1), n - 1 - i, *ap.add(i));
         }
         *rp.add(2 * n - 1) = 0;
         sqr_diag(rp, ap, n);
