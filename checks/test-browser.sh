@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The page in a real headless Chromium (Debian's, driven by npm playwright-core; no browser is
 # ever downloaded) against a real uvicorn on a free loopback port, for every Pyodide runtime:
-# web/tests-browser/page.test.mjs under `node --test`. Screenshots, and the cold-start, warm-reload
+# web/tests-browser/page.test.mjs under `node --test`, after the stored layout of the page's memory
+# snapshots under Node alone (web/tests-browser/snapshot-format.test.mjs). Screenshots, and the cold-start, warm-reload
 # and first-run times of each runtime (timings.json, also printed): ${PRF_OUT:-out}/browser/.
 # Needs the wheels in dist/ (make wheels) and web/node_modules (checks/setup.sh node).
 #
@@ -42,6 +43,7 @@ case "${1:-}" in
   --first-runs) measure "first-run measurement" first-runs.mjs FIB_FIRST_RUNS_OUT first-runs.json "${@:2}"; exit ;;
 esac
 
+stage "snapshot format (Node)" node --test --test-reporter=spec "$ROOT/web/tests-browser/snapshot-format.test.mjs"
 log "$("$CHROMIUM" --version 2>/dev/null || echo chromium), playwright-core $(node -p "require('$WEB_NODE_MODULES/playwright-core/package.json').version")"
 stage "browser test" env FIB_WEB_URL="$WEB_URL" CHROMIUM="$CHROMIUM" FIB_BROWSER_OUT="$OUT" \
   FIB_WEB_NODE_MODULES="$WEB_NODE_MODULES" \

@@ -21,6 +21,8 @@
 // The "ready" message carries `timings`: when each step of the start was done, in ms since the
 // worker got "init" (see init).
 
+import { unpackSnapshot } from "./snapshot-format.mjs";
+
 const DRAWN_WAIT_MS = 1000;
 
 let Job = null; // webworker.Job once the runtime is ready
@@ -166,9 +168,16 @@ async function init(runtime, precompiled) {
     mark("imported");
     return module;
   });
+  // The snapshot is looked up (and read) meanwhile, under the key of the standard library the
+  // manifest offers; should that library fail to install, the lookup is redone below.
+  const offered = Boolean(runtime.stdlib && runtime.stdlib.install === "stdLibURL");
+  const lookup = SnapshotStore.open(runtime, offered).then(async (store) => ({ store, saved: await store.find() }));
   const stdlib = await useStdlib(runtime, mark);
-  const snapshots = await SnapshotStore.open(runtime, stdlib.options);
-  const saved = await snapshots.find(); // {bytes: a promise} or null
+  let { store: snapshots, saved } = await lookup; // saved: {bytes: a promise, stored: bytes read} or null
+  if (Boolean(stdlib.options.stdLibURL) !== offered) {
+    snapshots = await SnapshotStore.open(runtime, Boolean(stdlib.options.stdLibURL));
+    saved = await snapshots.find();
+  }
   const { loadPyodide } = await loader;
   const options = {
     indexURL: runtime.index_url,
@@ -187,7 +196,7 @@ async function init(runtime, precompiled) {
     try {
       pyodide = await loadPyodide({ ...options, _loadSnapshot: saved.bytes });
       restored = true;
-      post({ status: "snapshot", restored: true, bytes: (await saved.bytes).byteLength });
+      post({ status: "snapshot", restored: true, bytes: (await saved.bytes).byteLength, stored_bytes: saved.stored });
     } catch (error) {
       post({ status: "log", stream: "stderr", text: `the saved snapshot did not load (${errorText(error)}); starting Python from scratch` });
       await snapshots.forget();
@@ -289,8 +298,9 @@ async function useStdlib(runtime, mark) {
 class SnapshotStore {
   static NAME = "pyodide-memory-snapshots"; // app.js saves into the same cache
 
-  static async open(runtime, options) {
-    const library = options.stdLibURL ? runtime.stdlib.sha256 : "runtime";
+  // precompiled: whether the runtime starts with the precompiled standard library (stdLibURL).
+  static async open(runtime, precompiled) {
+    const library = precompiled ? runtime.stdlib.sha256 : "runtime";
     const key = new URL(`${runtime.index_url}memory-snapshot?stdlib=${library}`, self.location.href).href; // never fetched
     try {
       return new SnapshotStore(await self.caches.open(SnapshotStore.NAME), key);
@@ -305,16 +315,21 @@ class SnapshotStore {
     this.usable = cache !== null;
   }
 
-  // The saved snapshot as {bytes: a promise of its bytes} (loadPyodide awaits it only once its
-  // own JavaScript is loaded, so the reading overlaps that; wrapped, because an async function
-  // would wait for a promise it returns), or null if there is none.
+  // The saved snapshot as {bytes: a promise of its bytes, stored: how many were read, once they
+  // are} (loadPyodide awaits it only once its own JavaScript is loaded, so the reading overlaps
+  // that; wrapped, because an async function would wait for a promise it returns), or null if
+  // there is none. It is stored without its all-zero chunks (snapshot-format.mjs, app.js).
   async find() {
     try {
       const response = this.cache && (await this.cache.match(this.key));
       if (!response) return null;
-      const bytes = response.arrayBuffer().then((buffer) => new Uint8Array(buffer));
-      bytes.catch(() => {}); // a failed read fails the loadPyodide that awaits it (handled there)
-      return { bytes };
+      const saved = { stored: null };
+      saved.bytes = response.arrayBuffer().then((buffer) => {
+        saved.stored = buffer.byteLength;
+        return unpackSnapshot(new Uint8Array(buffer));
+      });
+      saved.bytes.catch(() => {}); // a failed read fails the loadPyodide that awaits it (handled there)
+      return saved;
     } catch {
       return null;
     }
