@@ -86,7 +86,7 @@ fn sqr_columns_n<const N: usize>(r: &mut [Limb], a: &[Limb]) {
                 let (s, c) = acc.0.overflowing_add(sq);
                 acc = (s, acc.1 + c as Limb);
             }
-            if k > 0 { r[k] = acc.0 as Limb; }
+            r[k] = acc.0 as Limb;
             acc = ((acc.0 >> LIMB_BITS) | ((acc.1 as DLimb) << LIMB_BITS), 0);
         }
     });
