@@ -164,12 +164,86 @@ def test_sweep_caps_the_loop_and_checks_equality() -> None:
     assert ok["min_s"] <= ok["median_s"] <= ok["max_s"]
 
 
+def test_sweep_interleaves_the_timed_repetitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two identical implementations on a machine that halves its speed halfway through the
+    # timed repetitions (a fake clock): measured one after the other, the second would look
+    # twice as slow; in turns, both see both phases alike and their medians are equal.
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    order: list[str] = []
+    timed = [0]
+
+    def impl(key: str) -> Any:
+        def f(n: int) -> int:
+            order.append(key)
+            if len(order) > 2:  # past the two warm-ups (one call a batch: no calibration)
+                timed[0] += 1
+            clock[0] += 2.0**-10 if timed[0] <= 4 else 2.0**-9
+            return n
+
+        return f
+
+    budget = Budget(budget_s=0.0, min_reps=4, max_reps=4, min_rep_s=0.0, warmup_s=0.0)
+    events: list[dict[str, Any]] = []
+    plan = Plan("native", (7,), loop_max_n=7, budget=budget)
+    cells = run_sweep(
+        plan, [fake("gmp", impl("gmp")), fake("rust-doubling", impl("rust"))], events.append
+    )
+    assert order == ["gmp", "rust"] + ["gmp", "rust"] * 4
+    assert [c["times_s"] for c in cells] == [[2.0**-10] * 2 + [2.0**-9] * 2] * 2
+    assert cells[0]["median_s"] == cells[1]["median_s"]
+    assert [e["type"] for e in events] == ["start", "start", "rounds", "cell", "cell"]
+
+
+def test_sweep_gives_each_implementation_its_own_repetitions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A slow call gets the budget's minimum of repetitions, a fast one more; the rounds go on
+    # with the fast one alone.
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    order: list[str] = []
+
+    def impl(key: str, seconds: float) -> Any:
+        def f(n: int) -> int:
+            order.append(key)
+            clock[0] += seconds
+            return n
+
+        return f
+
+    budget = Budget(budget_s=1.0, min_reps=2, max_reps=5, min_rep_s=0.0, warmup_s=0.0)
+    plan = Plan("native", (3,), loop_max_n=3, budget=budget)
+    cells = run_sweep(
+        plan,
+        [fake("rust-doubling", impl("fast", 0.25)), fake("python-doubling", impl("slow", 1.0))],
+        lambda e: None,
+    )
+    assert [c["reps"] for c in cells] == [4, 2]
+    assert order == ["fast", "slow"] + ["fast", "slow"] * 2 + ["fast"] * 2
+
+
 def test_sweep_records_errors() -> None:
     def broken(n: int) -> int:
         raise RuntimeError("boom")
 
     cells = run_sweep(Plan("x", (5,), 10, FAST), [fake("rust-loop", broken)], lambda e: None)
     assert cells[0]["status"] == "error" and "boom" in cells[0]["error"]
+
+
+def test_sweep_records_an_error_in_the_timed_rounds_and_goes_on() -> None:
+    calls = [0]
+
+    def fails_when_timed(n: int) -> int:
+        calls[0] += 1
+        if calls[0] > 1:
+            raise RuntimeError("boom later")
+        return fib(n)
+
+    impls = [fake("rust-doubling", fails_when_timed), fake("python-doubling", fib)]
+    cells = run_sweep(Plan("x", (5,), 10, FAST), impls, lambda e: None)
+    assert cells[0]["status"] == "error" and "boom later" in cells[0]["error"]
+    assert cells[1]["status"] == "ok" and cells[1]["reps"] == 2 and cells[1]["equal"]
 
 
 def test_plan_json_round_trip() -> None:

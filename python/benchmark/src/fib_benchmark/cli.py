@@ -253,6 +253,13 @@ class Progress:
             )
             self.err.flush()
             self.showing = True
+        elif kind == "rounds" and self.live:
+            self.err.write(
+                f"\r\x1b[K  [{event['env']}] timing every implementation at "
+                f"n={fmt_n(event['n'])} in turns, {event['rounds']} rounds ..."
+            )
+            self.err.flush()
+            self.showing = True
         elif kind == "runner":
             self.note(f"  Pyodide {event['pyodide']} loaded in {event['load_s']:.1f} s")
         elif kind == "cell" and event.get("status") in ("ok", "error"):
@@ -426,8 +433,9 @@ def run(args: argparse.Namespace) -> int:
             else f"a warm-up of {budget.warmup_s:g} s per cell (at least one call), then "
             f"repetitions (at least {budget.min_reps}, "
             f"at most {budget.max_reps}, about {budget.budget_s:g} s in all) of calls batched to "
-            f"at least {budget.min_rep_s * 1e3:g} ms, time.perf_counter, gc off; median per call, "
-            "min and max."
+            f"at least {budget.min_rep_s * 1e3:g} ms, time.perf_counter, gc off; at each n the "
+            "implementations' repetitions are taken in turns (one of each per round), so a change "
+            "of the machine's speed reaches them alike; median per call, min and max."
         ),
     ]
     summary.append(

@@ -12,6 +12,10 @@ column of the report comes from one method:
 * then repetitions of ``number`` back-to-back calls timed with ``time.perf_counter`` with the
   garbage collector off (as timeit does); ``number`` and the count of repetitions adapt to the
   measured time (:class:`fib_benchmark.stats.Budget`);
+* at each n the implementations' repetitions are interleaved, one of each in turn, so that a
+  change of the machine's speed during the run (frequency, neighbours: a shared machine's
+  speed drifted by up to a third within seconds) reaches all of them alike instead of
+  favouring whichever was measured in a fast phase;
 * the report uses the median per-call time, with the minimum and maximum beside it.
 
 Standard library only and Python 3.10-compatible (Pyodide 0.21.3 is CPython 3.10).
@@ -153,20 +157,20 @@ def _time_batch(func: Callable[[int], object], n: int, number: int) -> float:
             gc.enable()
 
 
-def measure_cell(
+def prepare_cell(
     func: Callable[[int], object], n: int, budget: Budget, *, smoke: bool = False
-) -> tuple[object, list[float], int, float]:
-    """Warm-up (the first call's result is returned for the equality check), then the timed
-    repetitions.
+) -> tuple[object, int, int, float]:
+    """The warm-up of a cell: its first call (whose result is returned for the equality check),
+    more calls until the budget's warm-up time has passed, and the calibration.
 
-    Returns (value, per-call times of each repetition, calls per repetition, time of the first
-    call). In smoke mode: the first call and one timed call, nothing more.
+    Returns (value, calls per repetition, repetitions, time of the first call). In smoke mode:
+    the first call only, and one repetition of one call to come.
     """
     start = time.perf_counter()
     value = func(n)
     warmup = time.perf_counter() - start
     if smoke:
-        return value, [_time_batch(func, n, 1)], 1, warmup
+        return value, 1, 1, warmup
     estimate = warmup
     now = start + warmup
     while now - start < budget.warmup_s:
@@ -178,13 +182,40 @@ def measure_cell(
         # A calibration batch (a second warm-up) gives a better estimate for fast calls.
         estimate = _time_batch(func, n, number) / number
         number = budget.number(estimate)
-    reps = budget.reps(estimate, number)
+    return value, number, budget.reps(estimate, number), warmup
+
+
+def measure_cell(
+    func: Callable[[int], object], n: int, budget: Budget, *, smoke: bool = False
+) -> tuple[object, list[float], int, float]:
+    """One cell on its own: :func:`prepare_cell`, then its timed repetitions back to back.
+
+    Returns (value, per-call times of each repetition, calls per repetition, time of the first
+    call).
+    """
+    value, number, reps, warmup = prepare_cell(func, n, budget, smoke=smoke)
     times = [_time_batch(func, n, number) / number for _ in range(reps)]
     return value, times, number, warmup
 
 
+@dataclass
+class _Timing:
+    """A cell between its warm-up and its last timed repetition."""
+
+    impl: Impl
+    cell: Event
+    number: int
+    reps: int
+    times: list[float] = field(default_factory=list)
+
+
 def run_sweep(plan: Plan, impls: Sequence[Impl], emit: Emit) -> list[Event]:
-    """Measures every implementation at every n of the plan; emits and returns the cells."""
+    """Measures every implementation at every n of the plan; emits and returns the cells.
+
+    At each n every implementation is warmed up in turn (its first result checked against the
+    first implementation's), then their timed repetitions are interleaved in rounds, one
+    repetition of each implementation that still has some per round.
+    """
     cells: list[Event] = []
     todo = [(n, impl) for n in plan.n_values for impl in impls]
     total = sum(1 for n, impl in todo if plan.measured(impl.spec, n))
@@ -193,15 +224,17 @@ def run_sweep(plan: Plan, impls: Sequence[Impl], emit: Emit) -> list[Event]:
         reference: object = None
         reference_digest = ""
         reference_key = ""
+        timing: list[_Timing] = []
+        at_n: list[Event] = []
         for impl in impls:
             spec = impl.spec
             cell: Event = {"type": "cell", "env": plan.env, "impl": spec.key, "n": n}
+            at_n.append(cell)
             if not plan.measured(spec, n):
                 cell.update(status="skipped", reason=f"loop capped at n={plan.loop_max_n}")
-                cells.append(cell)
-                emit(cell)
                 continue
             index += 1
+            cell.update(index=index, total=total)
             emit(
                 {
                     "type": "start",
@@ -213,41 +246,47 @@ def run_sweep(plan: Plan, impls: Sequence[Impl], emit: Emit) -> list[Event]:
                 }
             )
             try:
-                value, times, number, warmup = measure_cell(
+                value, number, reps, warmup = prepare_cell(
                     impl.func, n, plan.budget, smoke=plan.smoke
                 )
             except Exception as exc:  # recorded and reported; the verdict becomes False
-                cell.update(
-                    status="error", error=f"{type(exc).__name__}: {exc}", index=index, total=total
-                )
-                cells.append(cell)
-                emit(cell)
+                cell.update(status="error", error=f"{type(exc).__name__}: {exc}")
                 continue
             if not reference_key:
                 reference, reference_key = value, spec.key
                 reference_digest = digest(value)
             equal = bool(value == reference)
-            s = summarize(times)
             cell.update(
                 status="ok",
-                index=index,
-                total=total,
-                median_s=s.median,
-                min_s=s.min,
-                max_s=s.max,
-                reps=s.reps,
                 number=number,
                 warmup_s=warmup,
-                times_s=times,
                 equal=equal,
                 reference=reference_key,
                 digest=reference_digest if equal else digest(value),
                 bits=int(value).bit_length(),  # type: ignore[call-overload]
             )
             del value
+            timing.append(_Timing(impl, cell, number, reps))
+        del reference
+        rounds = max((t.reps for t in timing), default=0)
+        emit({"type": "rounds", "env": plan.env, "n": n, "rounds": rounds})
+        for round_ in range(rounds):
+            for t in timing:
+                if round_ >= t.reps or t.cell["status"] != "ok":
+                    continue
+                try:
+                    t.times.append(_time_batch(t.impl.func, n, t.number) / t.number)
+                except Exception as exc:  # as above
+                    t.cell.update(status="error", error=f"{type(exc).__name__}: {exc}")
+        for t in timing:
+            if t.cell["status"] == "ok":
+                s = summarize(t.times)
+                t.cell.update(
+                    median_s=s.median, min_s=s.min, max_s=s.max, reps=s.reps, times_s=t.times
+                )
+        for cell in at_n:
             cells.append(cell)
             emit(cell)
-        del reference
     return cells
 
 
