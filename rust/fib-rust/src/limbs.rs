@@ -161,8 +161,10 @@ mod tests {
                 }
                 // Every coefficient set the doubling uses, where the results are non-negative.
                 let (xi, yi) = (BigInt::from(x.clone()), BigInt::from(y.clone()));
-                let cases: [(i8, i8, i8, i8, i8, i8); 4] = [
+                let cases: [(i8, i8, i8, i8, i8, i8); 6] = [
                     (3, -2, 4, -1, 2, 2),
+                    (3, -2, 4, -1, -2, -2),
+                    (1, 1, 3, -2, 0, 2),
                     (1, 1, 3, -2, 0, -2),
                     (1, 2, 1, 0, 0, 0),
                     (2, 1, 2, -1, 0, 0),
