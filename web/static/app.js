@@ -132,6 +132,25 @@ function compileRuntime(runtime) {
   return app.modules.get(runtime.version);
 }
 
+// The wheels' WebAssembly extension modules (fib_pyrs's), compiled here by streaming for the same
+// reason, once per URL and page: Chrome then keeps their optimized code too, so on the next
+// visit the first calls need not wait for it. Each comes with its bytes, by which the worker
+// recognizes it when Pyodide loads it (worker.js, usePageExtensions).
+function compileExtension({ path, url }) {
+  if (!app.modules.has(url)) {
+    const t0 = performance.now();
+    const compiled = fetch(url).then(async (response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const copy = response.clone();
+      const [module, bytes] = await Promise.all([WebAssembly.compileStreaming(response), copy.arrayBuffer()]);
+      return { path, module, bytes, ms: Math.round(performance.now() - t0) };
+    });
+    compiled.catch(() => app.modules.delete(url));
+    app.modules.set(url, compiled);
+  }
+  return app.modules.get(url);
+}
+
 // A worker, with its handlers: only the current one (app.worker) is heard.
 function newWorker() {
   const worker = new Worker("/static/worker.js", { type: "module", name: "pyodide" });
@@ -165,6 +184,21 @@ function startWorker() {
   worker.postMessage({ type: "init", runtime, precompiled });
   if (!precompiled) return;
   const reused = app.modules.has(runtime.version);
+  for (const extension of runtime.wheels.flatMap((wheel) => wheel.extensions ?? [])) {
+    const again = app.modules.has(extension.url);
+    const name = extension.path.slice(extension.path.lastIndexOf("/") + 1);
+    compileExtension(extension).then(
+      ({ path, module, bytes, ms }) => {
+        if (worker !== app.worker) return;
+        note("loading", again ? `${name}: the page's compiled module again` : `${name} (${kb(bytes.byteLength)}) compiled by the page in ${ms} ms`);
+        worker.postMessage({ type: "extension", path, module, bytes });
+      },
+      (error) => {
+        if (worker !== app.worker) return;
+        note("loading", `the page could not compile ${name} (${error.message || error}); Pyodide compiles it in the worker`);
+      },
+    );
+  }
   compileRuntime(runtime).then(
     ({ module, ms }) => {
       if (worker !== app.worker) return;
@@ -201,6 +235,12 @@ function onWorkerMessage(message) {
       break;
     case "installed":
       note("installing", `wheels unpacked and webworker imported in ${message.install_ms} ms`);
+      break;
+    case "extensions":
+      for (const { path, from_page } of message.loaded) {
+        const name = path.slice(path.lastIndexOf("/") + 1);
+        note("warming", from_page ? `${name}: Pyodide loaded the page's compiled module` : `${name}: compiled in the worker (the page's module had not arrived)`);
+      }
       break;
     case "warming-up":
       setState("warming", warmUpPlan(message));
@@ -342,6 +382,10 @@ function fmtSpeedup(ratio) {
 
 function mb(bytes) {
   return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+}
+
+function kb(bytes) {
+  return `${Math.round(bytes / 2 ** 10)} KiB`;
 }
 
 function fmtMs(ms) {

@@ -4,10 +4,11 @@
 //
 // page -> worker   {type: "init", runtime: <manifest runtime entry>, precompiled: bool}
 //                  {type: "module", module: WebAssembly.Module} or {type: "module", error}
+//                  {type: "extension", path, module: WebAssembly.Module, bytes: ArrayBuffer}
 //                  {type: "run", request: {id, n, implementations, algorithm}}
 //                  {type: "drawn", id, implementation}: the page has drawn that "running" message
 // worker -> page   {status: "loading-runtime" | "stdlib" | "snapshot" | "runtime-loaded" | "installing" |
-//                   "installed" | "warming-up" | "warmed-up" | "ready" | "log" | "error", ...}
+//                   "installed" | "extensions" | "warming-up" | "warmed-up" | "ready" | "log" | "error", ...}
 //                  and whatever a webworker.Job posts ("running", "complete", "error").
 //
 // A request runs as a webworker.Job: after each "running" message the worker waits for the page's
@@ -28,6 +29,7 @@ const DRAWN_WAIT_MS = 1000;
 let Job = null; // webworker.Job once the runtime is ready
 let busy = false;
 let receiveModule = null; // resolves the promise of the page's compiled pyodide.asm.wasm
+const pageExtensions = []; // the page's compiled extension modules: {path, module, bytes}
 let drawn = null; // {id, implementation, resolve} while a Job waits for the page
 
 const post = (message) => self.postMessage(message);
@@ -44,6 +46,8 @@ self.onmessage = async (event) => {
     }
   } else if (message.type === "module") {
     receiveModule?.(message);
+  } else if (message.type === "extension") {
+    pageExtensions.push({ path: message.path, module: message.module, bytes: new Uint8Array(message.bytes) });
   } else if (message.type === "drawn") {
     if (drawn && drawn.id === message.id && drawn.implementation === message.implementation) drawn.resolve();
   } else if (message.type === "run") {
@@ -140,6 +144,39 @@ function usePageModule(runtime, mark) {
   };
 }
 
+// The page also compiles the wheels' extension modules (app.js, compileExtension). Pyodide loads
+// one, when Python first imports it, by reading the .so from its file system and compiling the
+// bytes with `new WebAssembly.Module` (both runtimes); while this is in force, bytes equal to
+// those of a module the page has sent get that module instead, and anything else compiles as
+// usual (as does an import before the page's module arrived). Returns the paths of the page's
+// modules used so far and a function that puts the constructor back.
+function usePageExtensions() {
+  const Native = WebAssembly.Module;
+  const used = new Set();
+  const same = (a, b) => {
+    if (a.byteLength !== b.byteLength) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
+  WebAssembly.Module = new Proxy(Native, {
+    construct(target, args, newTarget) {
+      const source = args[0];
+      const bytes = ArrayBuffer.isView(source)
+        ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
+        : source instanceof ArrayBuffer
+          ? new Uint8Array(source)
+          : null;
+      const found = bytes && pageExtensions.find((extension) => same(extension.bytes, bytes));
+      if (found) {
+        used.add(found.path);
+        return found.module;
+      }
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+  return { used, restore: () => (WebAssembly.Module = Native) };
+}
+
 // The start, step by step; timings (ms since "init") marks when each step was done:
 //   imported         the runtime's loader (pyodide.mjs) was imported
 //   module_received  the page's compiled pyodide.asm.wasm arrived
@@ -231,6 +268,7 @@ async function init(runtime, precompiled) {
     pyodide.unpackArchive(new Uint8Array(buffers[i]), "wheel", { extractDir: sitePackages });
   });
   pyodide.runPython("import importlib; importlib.invalidate_caches()");
+  const extensions = usePageExtensions();
   const webworker = pyodide.pyimport("webworker");
   const info = JSON.parse(webworker.describe_json());
   mark("installed");
@@ -243,6 +281,11 @@ async function init(runtime, precompiled) {
   while (warm.step()) await new Promise((resolve) => setTimeout(resolve, 0));
   const warmUp = JSON.parse(warm.report_json());
   warm.destroy();
+  extensions.restore(); // the implementations are imported by now
+  const loaded = runtime.wheels
+    .flatMap((wheel) => wheel.extensions ?? [])
+    .map(({ path }) => ({ path, from_page: extensions.used.has(path) }));
+  post({ status: "extensions", loaded });
   mark("warmed_up");
   post({ status: "warmed-up", ...warmUp });
 
@@ -258,6 +301,7 @@ async function init(runtime, precompiled) {
     cross_origin_isolated: self.crossOriginIsolated === true,
     wheels: runtime.wheels.map((w) => w.filename),
     warm_up: warmUp,
+    extensions: loaded,
     snapshot: snapshotState,
     ...info,
   });

@@ -142,6 +142,14 @@ for (const [index, runtime] of manifest.runtimes.entries()) {
       // The one-time work is named in the progress list: the page compiling the runtime's module,
       // and the warm-up of both implementations.
       assert.match(progress, /pyodide\.asm\.wasm compiled by the page in \d+ ms/);
+      // ... and fib_pyrs's extension module, which Pyodide then loaded instead of compiling it.
+      const extensions = runtime.wheels.flatMap((wheel) => wheel.extensions);
+      assert.equal(extensions.length, 1, JSON.stringify(runtime.wheels));
+      assert.match(extensions[0].path, /^fib_pyrs\/_fib_pyrs\.[^/]*\.so$/);
+      const so = extensions[0].path.split("/").pop().replaceAll(".", "\\.");
+      assert.match(progress, new RegExp(`${so} \\(\\d+ KiB\\) compiled by the page in \\d+ ms`));
+      assert.match(progress, new RegExp(`${so}: Pyodide loaded the page's compiled module`));
+      assert.deepEqual(info.extensions, [{ path: extensions[0].path, from_page: true }]);
       assert.match(progress, /warming \u2014 whole requests with every implementation, fast doubling at n = 10,000 and 100,000, addition loop at n = 10,000/);
       assert.match(progress, /warming \u2014 \d+ rounds in \d+ ms; first call, first \u2192 last round: fib_python: .*; fib_pyrs: /);
       for (const name of ["fib_python", "fib_pyrs"]) {

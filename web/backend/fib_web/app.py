@@ -5,6 +5,7 @@ It serves exactly these URLs, for GET and HEAD only (anything else is 405):
 ``/``                              the page (``index.html`` of the static directory)
 ``/static/<file>``                 the page's files (app.js, worker.js, style.css)
 ``/wheels/<file>.whl``             a wheel entry of the dist directory (file or symlink to it)
+``/wheels/<file>.whl/<member>``    a WebAssembly extension module (``.so``) inside that wheel
 ``/pyodide/<version>/<file>``      a file of the ``pyodide-<version>`` npm package
 ``/runtime-files/<version>/<file>`` a file built for that runtime (``pyodide-<version>/`` of the
                                    runtime files directory: its precompiled standard library)
@@ -13,19 +14,28 @@ It serves exactly these URLs, for GET and HEAD only (anything else is 405):
 
 Nothing else on disk is reachable: every static, runtime and runtime-file path goes through
 :func:`fib_web.files.resolve_under`, and a wheel is only ever an entry of the dist directory
-(:func:`fib_web.manifest.wheel_file`).
+(:func:`fib_web.manifest.wheel_file`), of which only the extension modules the manifest lists
+are served one by one (:func:`fib_web.manifest.read_extension`).
 Run it with ``uvicorn --factory fib_web.app:create_app`` (settings from FIB_WEB_* variables) or
 ``python -m fib_web``.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fib_web.files import IMMUTABLE, REVALIDATE, file_response, resolve_under
-from fib_web.manifest import Digests, build_manifest, runtime_files_dir, wheel_file
+from fib_web.files import IMMUTABLE, REVALIDATE, bytes_response, file_response, resolve_under
+from fib_web.manifest import (
+    Digests,
+    build_manifest,
+    read_extension,
+    runtime_files_dir,
+    wheel_file,
+)
 from fib_web.runtimes import load_runtimes
 from fib_web.settings import Settings
 
@@ -132,6 +142,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if file is None:
             raise not_found()
         return file_response(request, file, REVALIDATE)
+
+    @app.api_route("/wheels/{filename}/{member:path}", methods=list(ALLOWED_METHODS))
+    def wheel_extension(request: Request, filename: str, member: str) -> Response:
+        # Only a member the wheel's own listing names as an extension module, read from the
+        # archive (nothing is unpacked on disk).
+        file = wheel_file(settings.dist_dir, filename)
+        content = read_extension(file, member) if file is not None else None
+        if file is None or content is None:
+            raise not_found()
+        tag = hashlib.sha256(f"{digests(file)}/{member}".encode()).hexdigest()[:32]
+        return bytes_response(request, content, "application/wasm", f'"{tag}"', REVALIDATE)
 
     @app.api_route("/pyodide/{version}/{path:path}", methods=list(ALLOWED_METHODS))
     def pyodide(request: Request, version: str, path: str) -> Response:

@@ -89,6 +89,16 @@ def file_response(request: Request, path: Path, cache_control: str) -> Response:
     return response
 
 
+def bytes_response(
+    request: Request, content: bytes, media_type: str, etag: str, cache_control: str
+) -> Response:
+    """``content`` with its content type and caching headers; 304 when the ETag still matches."""
+    headers = {"ETag": etag, "Cache-Control": cache_control}
+    if _etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return Response(content, media_type=media_type, headers=headers)
+
+
 def _etag_matches(header: str | None, etag: str) -> bool:
     if not header:
         return False

@@ -6,7 +6,8 @@ parsed (PEP 427 name, PEP 425 tags) and matched against each runtime's Python ta
 platform (from ``checks/pyodide_runtimes.py``). The page gets, per runtime, the URL,
 size and SHA-256 of the best wheel of each distribution it needs, and what is missing; and the
 runtime's standard library precompiled to bytecode (``stdlib``), where checks/pyodide-stdlib.sh
-has built it, with how the page installs it.
+has built it, with how the page installs it. Each wheel entry also lists its WebAssembly extension
+modules (``extensions``), which the page compiles itself.
 """
 
 from __future__ import annotations
@@ -189,6 +190,45 @@ def _is_wheel_archive(path: str, size: int, mtime_ns: int, wheel: Wheel) -> bool
     return declared == expected
 
 
+#: The first bytes of a WebAssembly module.
+WASM_MAGIC = b"\0asm"
+
+
+def wheel_extensions(path: Path) -> dict[str, int]:
+    """The WebAssembly extension modules (``.so``) in the wheel at path: member name -> size.
+
+    The app serves exactly these members (``/wheels/<wheel>/<member>``) so that the page can
+    compile them by streaming, which lets the browser keep their compiled code (web/static/app.js).
+    """
+    stat = path.stat()
+    return dict(_extensions(str(path), stat.st_size, stat.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=256)
+def _extensions(path: str, size: int, mtime_ns: int) -> tuple[tuple[str, int], ...]:
+    del size, mtime_ns  # they key the cache
+    found = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir() or not info.filename.endswith(".so"):
+                    continue
+                with archive.open(info) as member:
+                    if member.read(len(WASM_MAGIC)) == WASM_MAGIC:
+                        found.append((info.filename, info.file_size))
+    except (OSError, zipfile.BadZipFile):
+        return ()
+    return tuple(found)
+
+
+def read_extension(path: Path, member: str) -> bytes | None:
+    """The extension module ``member`` of the wheel at path, or None if it holds no such one."""
+    if member not in wheel_extensions(path):
+        return None
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(member)
+
+
 def choose_wheels(runtime: Runtime, wheels: list[Wheel]) -> dict[str, Wheel]:
     """The newest fitting wheel of each needed distribution (a platform wheel beats a pure one)."""
     chosen: dict[str, Wheel] = {}
@@ -257,6 +297,14 @@ def build_manifest(
                         "url": f"/wheels/{wheel.filename}",
                         "size": files[wheel.filename].stat().st_size,
                         "sha256": digests(files[wheel.filename]),
+                        "extensions": [
+                            {
+                                "path": member,
+                                "url": f"/wheels/{wheel.filename}/{member}",
+                                "size": size,
+                            }
+                            for member, size in wheel_extensions(files[wheel.filename]).items()
+                        ],
                     }
                     for wheel in chosen.values()
                 ],

@@ -70,9 +70,11 @@ def make_wheel(
     dist_info: str | None = None,
     tags: Iterable[str] | None = None,
     payload: bytes = b"",
+    members: dict[str, bytes] | None = None,
 ) -> Path:
     """A real (tiny) wheel archive at path: ``<name>-<version>.dist-info/WHEEL`` with the tags of
-    the file name, unless dist_info or tags say otherwise; payload goes into a stored member."""
+    the file name, unless dist_info or tags say otherwise; payload goes into a stored member, and
+    ``members`` (name -> content) into deflated ones."""
     name, version, python, abi, platform = path.name.removesuffix(".whl").split("-")
     if tags is None:
         tags = [
@@ -88,6 +90,8 @@ def make_wheel(
         archive.writestr(f"{info}/WHEEL", wheel_text)
         archive.writestr(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {name}\n")
         archive.writestr(f"{name}/payload.txt", payload)
+        for member, content in (members or {}).items():
+            archive.writestr(member, content, zipfile.ZIP_DEFLATED)
     return path
 
 
