@@ -196,6 +196,7 @@ function startWorker() {
       (error) => {
         if (worker !== app.worker) return;
         note("loading", `the page could not compile ${name} (${error.message || error}); Pyodide compiles it in the worker`);
+        worker.postMessage({ type: "extension", path: extension.path, error: String(error.message || error) });
       },
     );
   }
@@ -239,7 +240,7 @@ function onWorkerMessage(message) {
     case "extensions":
       for (const { path, from_page } of message.loaded) {
         const name = path.slice(path.lastIndexOf("/") + 1);
-        note("warming", from_page ? `${name}: Pyodide loaded the page's compiled module` : `${name}: compiled in the worker (the page's module had not arrived)`);
+        note("warming", from_page ? `${name}: Pyodide loaded the page's compiled module` : `${name}: compiled in the worker (the page's module was not used)`);
       }
       break;
     case "warming-up":

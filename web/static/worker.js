@@ -5,6 +5,7 @@
 // page -> worker   {type: "init", runtime: <manifest runtime entry>, precompiled: bool}
 //                  {type: "module", module: WebAssembly.Module} or {type: "module", error}
 //                  {type: "extension", path, module: WebAssembly.Module, bytes: ArrayBuffer}
+//                  or {type: "extension", path, error}
 //                  {type: "run", request: {id, n, implementations, algorithm}}
 //                  {type: "drawn", id, implementation}: the page has drawn that "running" message
 // worker -> page   {status: "loading-runtime" | "stdlib" | "snapshot" | "runtime-loaded" | "installing" |
@@ -29,7 +30,9 @@ const DRAWN_WAIT_MS = 1000;
 let Job = null; // webworker.Job once the runtime is ready
 let busy = false;
 let receiveModule = null; // resolves the promise of the page's compiled pyodide.asm.wasm
-const pageExtensions = []; // the page's compiled extension modules: {path, module, bytes}
+// The page's compiled extension modules, by path (see usePageExtensions): each settled by the
+// page's "extension" message, with {module, bytes} or with null if the page could not compile it.
+const pageExtensions = new Map();
 let drawn = null; // {id, implementation, resolve} while a Job waits for the page
 
 const post = (message) => self.postMessage(message);
@@ -47,7 +50,7 @@ self.onmessage = async (event) => {
   } else if (message.type === "module") {
     receiveModule?.(message);
   } else if (message.type === "extension") {
-    pageExtensions.push({ path: message.path, module: message.module, bytes: new Uint8Array(message.bytes) });
+    pageExtensions.get(message.path)?.resolve(message.module ? { module: message.module, bytes: new Uint8Array(message.bytes) } : null);
   } else if (message.type === "drawn") {
     if (drawn && drawn.id === message.id && drawn.implementation === message.implementation) drawn.resolve();
   } else if (message.type === "run") {
@@ -146,11 +149,27 @@ function usePageModule(runtime, mark) {
 
 // The page also compiles the wheels' extension modules (app.js, compileExtension). Pyodide loads
 // one, when Python first imports it, by reading the .so from its file system and compiling the
-// bytes with `new WebAssembly.Module` (both runtimes); while this is in force, bytes equal to
-// those of a module the page has sent get that module instead, and anything else compiles as
-// usual (as does an import before the page's module arrived). Returns the paths of the page's
-// modules used so far and a function that puts the constructor back.
-function usePageExtensions() {
+// bytes with `new WebAssembly.Module` (both runtimes).
+//
+// expectPageExtensions, at "init": the manifest says which modules the page sends.
+function expectPageExtensions(runtime) {
+  for (const { path } of runtime.wheels.flatMap((wheel) => wheel.extensions ?? [])) {
+    let resolve;
+    const promise = new Promise((settle) => (resolve = settle));
+    pageExtensions.set(path, { promise, resolve });
+  }
+}
+
+// usePageExtensions, before the first import: waits for the page's modules (they normally came
+// long before; the wait also hands the worker's event loop the messages that arrived while Python
+// started, which no resolved `await` on the way here would). While it is in force, bytes equal to
+// those of a page's module get that module instead, and anything else compiles as usual. Returns
+// the paths of the page's modules used so far and a function that puts the constructor back.
+async function usePageExtensions() {
+  const settled = await Promise.all(
+    Array.from(pageExtensions, async ([path, { promise }]) => ({ path, compiled: await promise })),
+  );
+  const modules = settled.filter(({ compiled }) => compiled);
   const Native = WebAssembly.Module;
   const used = new Set();
   const same = (a, b) => {
@@ -166,10 +185,10 @@ function usePageExtensions() {
         : source instanceof ArrayBuffer
           ? new Uint8Array(source)
           : null;
-      const found = bytes && pageExtensions.find((extension) => same(extension.bytes, bytes));
+      const found = bytes && modules.find(({ compiled }) => same(compiled.bytes, bytes));
       if (found) {
         used.add(found.path);
-        return found.module;
+        return found.compiled.module;
       }
       return Reflect.construct(target, args, newTarget);
     },
@@ -185,6 +204,8 @@ function usePageExtensions() {
 //   python_starts    the runtime's files are in place (the standard library too): Python starts
 //   runtime_loaded   loadPyodide returned (Python and Pyodide's own modules started, or restored)
 //   wheels_fetched   every wheel was fetched and checked
+//   extensions_received  the page's compiled extension modules were at hand (just before the
+//                    import that loads them)
 //   installed        the wheels were unpacked and webworker imported
 //   warmed_up, ready
 async function init(runtime, precompiled) {
@@ -198,7 +219,10 @@ async function init(runtime, precompiled) {
     return buffers;
   });
   wheels.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
-  if (precompiled) usePageModule(runtime, mark);
+  if (precompiled) {
+    usePageModule(runtime, mark);
+    expectPageExtensions(runtime);
+  }
   // At once: the runtime's loader is imported, the precompiled standard library prepared, the
   // snapshot of an earlier visit found (and read while loadPyodide loads its JavaScript).
   const loader = import(runtime.module_url).then((module) => {
@@ -268,7 +292,8 @@ async function init(runtime, precompiled) {
     pyodide.unpackArchive(new Uint8Array(buffers[i]), "wheel", { extractDir: sitePackages });
   });
   pyodide.runPython("import importlib; importlib.invalidate_caches()");
-  const extensions = usePageExtensions();
+  const extensions = await usePageExtensions();
+  mark("extensions_received");
   const webworker = pyodide.pyimport("webworker");
   const info = JSON.parse(webworker.describe_json());
   mark("installed");
