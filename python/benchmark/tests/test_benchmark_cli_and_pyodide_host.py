@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fib_benchmark import pyodide_host
 from fib_benchmark.cli import DEFAULT_N, build_parser, parse_impls, parse_n, parse_n_list
+from fib_benchmark.measure import Plan, RemoteError, run_sweep
 from fib_benchmark.pyodide_host import (
+    NodeSession,
     Runtime,
     SetupError,
     load_runtimes,
@@ -109,3 +113,70 @@ def test_parse_line() -> None:
     assert parse_line("Loading distutils") is None
     assert parse_line("{not json") is None
     assert parse_line('{"no_type": 1}') is None
+
+
+# A stand-in for run.mjs (the real one needs Node and a runtime: `make benchmark-smoke` runs it):
+# the same lines on stdout, and a crash on request.
+FAKE_RUNNER = """
+import json, sys
+print("Loading something")  # a line that is not an event
+print(json.dumps({"type": "runner", "pyodide": "0.0", "load_s": 0.1}), flush=True)
+print(json.dumps({"type": "env", "python": "3.10.2"}), flush=True)
+print(json.dumps({"type": "ready", "impls": ["rust-doubling"]}), flush=True)
+for line in sys.stdin:
+    c = json.loads(line)
+    if c["op"] == "prepare" and c["n"] == 13:
+        print("the runtime aborted", file=sys.stderr, flush=True)
+        sys.exit(3)
+    if c["op"] == "prepare" and c["n"] < 0:
+        reply = {"type": "reply", "ok": False, "error": "ValueError: n must be >= 0"}
+    elif c["op"] == "prepare":
+        reply = {"type": "reply", "ok": True, "result": {"number": 2, "planned_reps": 3}}
+    else:
+        reply = {"type": "reply", "ok": True, "result": 0.25 if c["op"] == "time" else None}
+    print(json.dumps(reply), flush=True)
+"""
+
+
+@pytest.fixture
+def fake_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    runner = tmp_path / "runner.py"
+    runner.write_text(FAKE_RUNNER)
+    monkeypatch.setattr(pyodide_host, "RUNNER", runner)
+    return runner
+
+
+def test_node_session_speaks_the_runner_protocol(fake_runner: Path) -> None:
+    rt = Runtime.from_description(RUNTIMES[0])
+    events: list[dict[str, Any]] = []
+    session = NodeSession(sys.executable, rt, [], Plan(rt.env, (5,), 5), events.append)
+    try:
+        assert session.keys == ["rust-doubling"]
+        assert (
+            [e["type"] for e in events] == ["runner", "env"] == [e["type"] for e in session.events]
+        )
+        assert session.prepare("rust-doubling", 5) == {"number": 2, "planned_reps": 3}
+        assert session.time("rust-doubling", 5, 2) == 0.25
+        with pytest.raises(RemoteError, match=r"^ValueError: n must be >= 0$"):
+            session.prepare("rust-doubling", -1)
+        session.end()
+        with pytest.raises(RuntimeError, match="run failed"):
+            session.prepare("rust-doubling", 13)
+        assert session.failure is not None and "the runtime aborted" in session.failure
+        assert "exit 3" in session.failure
+        with pytest.raises(RuntimeError, match="run failed"):
+            session.time("rust-doubling", 5, 2)  # gone for good
+    finally:
+        session.close()
+
+
+def test_a_lost_runner_fails_its_cells_and_the_sweep_goes_on(fake_runner: Path) -> None:
+    rt = Runtime.from_description(RUNTIMES[0])
+    session = NodeSession(sys.executable, rt, [], Plan(rt.env, (5, 13), 100), lambda e: None)
+    try:
+        cells = run_sweep([session], lambda e: None)
+    finally:
+        session.close()
+    assert [(c["n"], c["status"]) for c in cells] == [(5, "ok"), (13, "error")]
+    assert cells[0]["times_s"] == [0.25] * 3 and cells[0]["number"] == 2
+    assert "run failed" in cells[1]["error"] and "exit 3" in str(session.failure)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import time
 from typing import Any
 
@@ -10,6 +11,8 @@ from fib_benchmark.measure import (
     SPECS,
     Impl,
     Plan,
+    RemoteError,
+    Session,
     digest,
     discover,
     measure_cell,
@@ -151,7 +154,7 @@ def test_sweep_caps_the_loop_and_checks_equality() -> None:
     ]
     events: list[dict[str, Any]] = []
     plan = Plan("native", (10, 50, 200), loop_max_n=50, budget=FAST)
-    cells = run_sweep(plan, impls, events.append)
+    cells = run_sweep([Session(plan, impls)], events.append)
     assert [c["status"] for c in cells if c["n"] == 200] == ["ok", "ok", "skipped", "skipped"]
     bad = [c for c in cells if c["status"] == "ok" and not c["equal"]]
     assert [(c["impl"], c["n"]) for c in bad] == [("python-loop", 50)]
@@ -187,12 +190,103 @@ def test_sweep_interleaves_the_timed_repetitions(monkeypatch: pytest.MonkeyPatch
     events: list[dict[str, Any]] = []
     plan = Plan("native", (7,), loop_max_n=7, budget=budget)
     cells = run_sweep(
-        plan, [fake("gmp", impl("gmp")), fake("rust-doubling", impl("rust"))], events.append
+        [Session(plan, [fake("gmp", impl("gmp")), fake("rust-doubling", impl("rust"))])],
+        events.append,
     )
     assert order == ["gmp", "rust"] + ["gmp", "rust"] * 4
     assert [c["times_s"] for c in cells] == [[2.0**-10] * 2 + [2.0**-9] * 2] * 2
     assert cells[0]["median_s"] == cells[1]["median_s"]
     assert [e["type"] for e in events] == ["start", "start", "rounds", "cell", "cell"]
+
+
+def test_sweep_interleaves_the_environments(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two sessions (as native and a Pyodide runtime are): each warms up its own implementations
+    # and checks them against its own first result; then every round takes one repetition of
+    # every cell of both, so the slowdown midway reaches both environments alike. An n that is
+    # only in one plan is measured only there, and the loop cap is each plan's own.
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    order: list[str] = []
+    timed = [0]
+
+    def impl(name: str) -> Any:
+        def f(n: int) -> int:
+            order.append(name)
+            if len(order) > 4:  # past the four warm-ups
+                timed[0] += 1
+            clock[0] += 2.0**-10 if timed[0] <= 8 else 2.0**-9
+            return fib(n) + (name == "b:loop")  # wrong only in the second session
+
+        return f
+
+    budget = Budget(budget_s=0.0, min_reps=4, max_reps=4, min_rep_s=0.0, warmup_s=0.0)
+    first = Session(
+        Plan("a", (7,), loop_max_n=7, budget=budget),
+        [fake("rust-doubling", impl("a:doubling")), fake("rust-loop", impl("a:loop"))],
+    )
+    second = Session(
+        Plan("b", (7, 9), loop_max_n=8, budget=budget),
+        [fake("rust-doubling", impl("b:doubling")), fake("rust-loop", impl("b:loop"))],
+    )
+    events: list[dict[str, Any]] = []
+    cells = run_sweep([first, second], events.append)
+    round_ = ["a:doubling", "a:loop", "b:doubling", "b:loop"]
+    assert order[:20] == round_ + round_ * 4
+    assert [(c["env"], c["impl"], c["n"], c["status"]) for c in cells] == [
+        ("a", "rust-doubling", 7, "ok"),
+        ("a", "rust-loop", 7, "ok"),
+        ("b", "rust-doubling", 7, "ok"),
+        ("b", "rust-loop", 7, "ok"),
+        ("b", "rust-doubling", 9, "ok"),
+        ("b", "rust-loop", 9, "skipped"),
+    ]
+    assert [c["times_s"] for c in cells[:4]] == [[2.0**-10] * 2 + [2.0**-9] * 2] * 4
+    assert [c["equal"] for c in cells[:4]] == [True, True, True, False]
+    assert {c["reference"] for c in cells[:4]} == {"rust-doubling"}
+    assert cells[0]["digest"] == cells[2]["digest"] != cells[3]["digest"]
+    rounds = [e for e in events if e["type"] == "rounds"]
+    assert rounds == [
+        {"type": "rounds", "envs": ["a", "b"], "n": 7, "rounds": 4},
+        {"type": "rounds", "envs": ["b"], "n": 9, "rounds": 4},
+    ]
+    starts = [(e["env"], e["index"], e["total"]) for e in events if e["type"] == "start"]
+    assert starts == [("a", 1, 2), ("a", 2, 2), ("b", 1, 3), ("b", 2, 3), ("b", 3, 3)]
+
+
+def test_session_commands_round_trip_as_json() -> None:
+    # What the Node runner hands a session inside Pyodide, and what comes back.
+    def broken(n: int) -> int:
+        raise ValueError("no")
+
+    session = Session(
+        Plan("x", (5,), 10, FAST), [fake("rust-doubling", fib), fake("rust-loop", broken)]
+    )
+    prepared = json.loads(session.handle('{"op": "prepare", "impl": "rust-doubling", "n": 10}'))
+    assert prepared["ok"] and prepared["result"]["digest"] == digest(55)
+    assert prepared["result"]["planned_reps"] == 2 and prepared["result"]["equal"]
+    timed = json.loads(
+        session.handle('{"op": "time", "impl": "rust-doubling", "n": 10, "number": 3}')
+    )
+    assert timed["ok"] and timed["result"] > 0
+    failed = json.loads(session.handle('{"op": "prepare", "impl": "rust-loop", "n": 10}'))
+    assert failed == {"type": "reply", "ok": False, "error": "ValueError: no"}
+    assert json.loads(session.handle('{"op": "end"}')) == {
+        "type": "reply",
+        "ok": True,
+        "result": None,
+    }
+    assert not json.loads(session.handle('{"op": "jump"}'))["ok"]
+
+
+def test_a_remote_error_is_recorded_as_sent() -> None:
+    class Remote(Session):
+        def time(self, key: str, n: int, number: int) -> float:
+            raise RemoteError("MemoryError: out of it")
+
+    cells = run_sweep(
+        [Remote(Plan("x", (5,), 10, FAST), [fake("rust-doubling", fib)])], lambda e: None
+    )
+    assert cells[0]["status"] == "error" and cells[0]["error"] == "MemoryError: out of it"
 
 
 def test_sweep_gives_each_implementation_its_own_repetitions(
@@ -214,11 +308,8 @@ def test_sweep_gives_each_implementation_its_own_repetitions(
 
     budget = Budget(budget_s=1.0, min_reps=2, max_reps=5, min_rep_s=0.0, warmup_s=0.0)
     plan = Plan("native", (3,), loop_max_n=3, budget=budget)
-    cells = run_sweep(
-        plan,
-        [fake("rust-doubling", impl("fast", 0.25)), fake("python-doubling", impl("slow", 1.0))],
-        lambda e: None,
-    )
+    impls = [fake("rust-doubling", impl("fast", 0.25)), fake("python-doubling", impl("slow", 1.0))]
+    cells = run_sweep([Session(plan, impls)], lambda e: None)
     assert [c["reps"] for c in cells] == [4, 2]
     assert order == ["fast", "slow"] + ["fast", "slow"] * 2 + ["fast"] * 2
 
@@ -227,7 +318,9 @@ def test_sweep_records_errors() -> None:
     def broken(n: int) -> int:
         raise RuntimeError("boom")
 
-    cells = run_sweep(Plan("x", (5,), 10, FAST), [fake("rust-loop", broken)], lambda e: None)
+    cells = run_sweep(
+        [Session(Plan("x", (5,), 10, FAST), [fake("rust-loop", broken)])], lambda e: None
+    )
     assert cells[0]["status"] == "error" and "boom" in cells[0]["error"]
 
 
@@ -241,7 +334,7 @@ def test_sweep_records_an_error_in_the_timed_rounds_and_goes_on() -> None:
         return fib(n)
 
     impls = [fake("rust-doubling", fails_when_timed), fake("python-doubling", fib)]
-    cells = run_sweep(Plan("x", (5,), 10, FAST), impls, lambda e: None)
+    cells = run_sweep([Session(Plan("x", (5,), 10, FAST), impls)], lambda e: None)
     assert cells[0]["status"] == "error" and "boom later" in cells[0]["error"]
     assert cells[1]["status"] == "ok" and cells[1]["reps"] == 2 and cells[1]["equal"]
 

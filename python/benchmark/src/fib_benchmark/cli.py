@@ -27,6 +27,8 @@ from fib_benchmark.measure import (
     SPECS,
     Event,
     Plan,
+    Session,
+    SessionLike,
     discover,
     environment_info,
     run_sweep,
@@ -35,11 +37,11 @@ from fib_benchmark.memory import MEMORY_IMPLS, measure_memory
 from fib_benchmark.memory import METHOD as MEMORY_METHOD
 from fib_benchmark.memory import available as memory_unavailable
 from fib_benchmark.pyodide_host import (
+    NodeSession,
     Runtime,
     SetupError,
     check_runtime,
     load_runtimes,
-    run_runtime,
     wheels_for,
 )
 from fib_benchmark.report import (
@@ -255,7 +257,7 @@ class Progress:
             self.showing = True
         elif kind == "rounds" and self.live:
             self.err.write(
-                f"\r\x1b[K  [{event['env']}] timing every implementation at "
+                f"\r\x1b[K  [{', '.join(event['envs'])}] timing every implementation at "
                 f"n={fmt_n(event['n'])} in turns, {event['rounds']} rounds ..."
             )
             self.err.flush()
@@ -434,8 +436,9 @@ def run(args: argparse.Namespace) -> int:
             f"repetitions (at least {budget.min_reps}, "
             f"at most {budget.max_reps}, about {budget.budget_s:g} s in all) of calls batched to "
             f"at least {budget.min_rep_s * 1e3:g} ms, time.perf_counter, gc off; at each n the "
-            "implementations' repetitions are taken in turns (one of each per round), so a change "
-            "of the machine's speed reaches them alike; median per call, min and max."
+            "repetitions of every implementation in every environment (native, and each Pyodide "
+            "in its Node process) are taken in turns, one of each per round, so a change of the "
+            "machine's speed reaches them alike; median per call, min and max."
         ),
     ]
     summary.append(
@@ -464,17 +467,11 @@ def run(args: argparse.Namespace) -> int:
         {"python": native_info["python"], "runtime": native_info, "fib_pyrs_extension": ext},
     )
     results.environments.append(native)
-    say.note(f"\n{native.label}: {len(native_impls)} implementations")
     plan = Plan(NATIVE, tuple(n_values), args.loop_max_n, budget, smoke, args.impl)
-    results.add(run_sweep(plan, native_impls, say))
-    memory_cells: list[dict[str, Any]] = []
-    if not memory_note:
-        say.note(f"\npeak memory: {memory_runs} fresh process(es) per cell")
-        memory_cells = measure_memory(
-            memory_impls, memory_n, memory_runs, lambda c: say.note("  " + memory_line(c))
-        )
-
+    sessions: list[SessionLike] = [Session(plan, native_impls)]
+    say.note(f"\n{native.label}: {len(native_impls)} implementations")
     failures: list[str] = []
+    nodes: list[tuple[NodeSession, Environment]] = []
     for rt in runtimes:
         env = Environment(
             rt.env,
@@ -491,21 +488,39 @@ def run(args: argparse.Namespace) -> int:
         )
         results.environments.append(env)
         names = ", ".join(w.name for w in pyodide_wheels[rt.version])
-        say.note(f"\n{env.label}: one Node process, {names}")
+        say.note(f"{env.label}: one Node process, {names}")
         impls = tuple(k for k in args.impl if k != "gmp") if args.impl else None
         rt_plan = Plan(rt.env, tuple(n_values), args.pyodide_loop_max_n, budget, smoke, impls)
         try:
-            events = run_runtime(args.node, rt, pyodide_wheels[rt.version], rt_plan, say)
+            node = NodeSession(args.node, rt, pyodide_wheels[rt.version], rt_plan, say)
         except RuntimeError as exc:
             failures.append(str(exc))
             say.note(f"ERROR: {exc}")
             continue
-        for e in events:
+        nodes.append((node, env))
+        sessions.append(node)
+    if nodes:
+        say.note("at each n, every environment's implementations are timed in turns")
+    try:
+        results.add(run_sweep(sessions, say))
+    finally:
+        for node, _ in nodes:
+            node.close()
+    for node, env in nodes:
+        for e in node.events:
             if e["type"] == "runner":
                 env.info["runner"] = {k: v for k, v in e.items() if k != "type"}
             elif e["type"] == "env":
                 env.info["runtime"] = {k: v for k, v in e.items() if k != "type"}
-        results.add(e for e in events if e["type"] == "cell")
+        if node.failure:
+            failures.append(node.failure)
+            say.note(f"ERROR: {node.failure}")
+    memory_cells: list[dict[str, Any]] = []
+    if not memory_note:
+        say.note(f"\npeak memory: {memory_runs} fresh process(es) per cell")
+        memory_cells = measure_memory(
+            memory_impls, memory_n, memory_runs, lambda c: say.note("  " + memory_line(c))
+        )
 
     # --- report ----------------------------------------------------------------------------
     verdict = equality(results)

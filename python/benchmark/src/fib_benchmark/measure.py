@@ -1,8 +1,9 @@
 """The measuring loop: runs wherever the implementations run.
 
 The same code times the implementations natively (in the host process) and inside Pyodide (the
-Node runner copies this package into the runtime and calls :func:`run_in_pyodide`), so every
-column of the report comes from one method:
+Node runner copies this package into the runtime, makes a :class:`Session` there with
+:func:`pyodide_session` and hands it the host's commands), so every column of the report comes
+from one method:
 
 * a warm-up per cell: its first call, whose result is the one checked for equality (by value,
   ``==``, against the first result computed at that n in the same interpreter; across
@@ -12,10 +13,11 @@ column of the report comes from one method:
 * then repetitions of ``number`` back-to-back calls timed with ``time.perf_counter`` with the
   garbage collector off (as timeit does); ``number`` and the count of repetitions adapt to the
   measured time (:class:`fib_benchmark.stats.Budget`);
-* at each n the implementations' repetitions are interleaved, one of each in turn, so that a
-  change of the machine's speed during the run (frequency, neighbours: a shared machine's
-  speed drifted by up to a third within seconds) reaches all of them alike instead of
-  favouring whichever was measured in a fast phase;
+* at each n the repetitions of every implementation in every environment (native and each
+  Pyodide) are interleaved, one of each in turn, so that a change of the machine's speed during
+  the run (frequency, neighbours: a shared machine's speed drifted by up to a third within
+  seconds) reaches all of them alike instead of favouring whichever was measured in a fast
+  phase;
 * the report uses the median per-call time, with the minimum and maximum beside it.
 
 Standard library only and Python 3.10-compatible (Pyodide 0.21.3 is CPython 3.10).
@@ -23,6 +25,7 @@ Standard library only and Python 3.10-compatible (Pyodide 0.21.3 is CPython 3.10
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import importlib
@@ -32,7 +35,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from fib_benchmark.stats import Budget, summarize
 
@@ -198,86 +201,157 @@ def measure_cell(
     return value, times, number, warmup
 
 
+class Session:
+    """One interpreter's side of a sweep: the host's own, or Pyodide's behind the Node runner
+    (``pyodide_host.NodeSession`` speaks to it through :meth:`handle`).
+
+    It holds the implementations and, for the current n, the first result computed here: the
+    others are checked against it by value, within the interpreter.
+    """
+
+    def __init__(self, plan: Plan, impls: Sequence[Impl]) -> None:
+        self.plan = plan
+        self.keys = [impl.spec.key for impl in impls]
+        self._funcs = {impl.spec.key: impl.func for impl in impls}
+        self._n: int | None = None
+        self._reference: object = None
+        self._reference_key = ""
+        self._reference_digest = ""
+
+    def prepare(self, key: str, n: int) -> Event:
+        """The warm-up and calibration of one cell (:func:`prepare_cell`): the cell's fields,
+        with ``planned_reps``; raises what the implementation raises."""
+        if n != self._n:
+            self._n, self._reference, self._reference_key = n, None, ""
+        value, number, reps, warmup = prepare_cell(
+            self._funcs[key], n, self.plan.budget, smoke=self.plan.smoke
+        )
+        if not self._reference_key:
+            self._reference, self._reference_key = value, key
+            self._reference_digest = digest(value)
+        equal = bool(value == self._reference)
+        return {
+            "number": number,
+            "planned_reps": reps,
+            "warmup_s": warmup,
+            "equal": equal,
+            "reference": self._reference_key,
+            "digest": self._reference_digest if equal else digest(value),
+            "bits": int(value).bit_length(),  # type: ignore[call-overload]
+        }
+
+    def time(self, key: str, n: int, number: int) -> float:
+        """One timed repetition: the time per call of ``number`` calls in a row."""
+        return _time_batch(self._funcs[key], n, number) / number
+
+    def end(self) -> None:
+        """Drops the reference result (F(10^7) is a megabyte) once an n is done."""
+        self._n, self._reference, self._reference_key = None, None, ""
+
+    def handle(self, command: str) -> str:
+        """One command as JSON (``{"op": "prepare" | "time" | "end", ...}``), its reply as JSON:
+        ``{"type": "reply", "ok": true, "result": ...}`` or ``"ok": false`` with the error."""
+        c = json.loads(command)
+        try:
+            if c["op"] == "prepare":
+                result: object = self.prepare(c["impl"], c["n"])
+            elif c["op"] == "time":
+                result = self.time(c["impl"], c["n"], c["number"])
+            elif c["op"] == "end":
+                self.end()
+                result = None
+            else:
+                raise ValueError(f"unknown command {c['op']!r}")
+        except Exception as exc:  # goes back to the host, which records it in the cell
+            return json.dumps({"type": "reply", "ok": False, "error": _error_text(exc)})
+        return json.dumps({"type": "reply", "ok": True, "result": result})
+
+
+class RemoteError(Exception):
+    """What an implementation raised in a session in another process, as ``Type: message``."""
+
+
+def _error_text(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, RemoteError) else f"{type(exc).__name__}: {exc}"
+
+
+class SessionLike(Protocol):
+    """What :func:`run_sweep` needs of a session, local (:class:`Session`) or remote."""
+
+    plan: Plan
+    keys: list[str]
+
+    def prepare(self, key: str, n: int) -> Event: ...
+
+    def time(self, key: str, n: int, number: int) -> float: ...
+
+    def end(self) -> None: ...
+
+
 @dataclass
 class _Timing:
     """A cell between its warm-up and its last timed repetition."""
 
-    impl: Impl
+    session: SessionLike
     cell: Event
     number: int
     reps: int
     times: list[float] = field(default_factory=list)
 
 
-def run_sweep(plan: Plan, impls: Sequence[Impl], emit: Emit) -> list[Event]:
-    """Measures every implementation at every n of the plan; emits and returns the cells.
+def run_sweep(sessions: Sequence[SessionLike], emit: Emit) -> list[Event]:
+    """Measures every implementation of every session at every n of its plan; emits and returns
+    the cells.
 
-    At each n every implementation is warmed up in turn (its first result checked against the
-    first implementation's), then their timed repetitions are interleaved in rounds, one
-    repetition of each implementation that still has some per round.
+    At each n every session warms its implementations up in turn (their first results checked
+    against its first implementation's), then the timed repetitions of all of them, across the
+    sessions, are interleaved in rounds: one repetition of each cell that still has some per
+    round, so that a drift of the machine's speed reaches the native and the Pyodide columns
+    alike too.
     """
     cells: list[Event] = []
-    todo = [(n, impl) for n in plan.n_values for impl in impls]
-    total = sum(1 for n, impl in todo if plan.measured(impl.spec, n))
-    index = 0
-    for n in plan.n_values:
-        reference: object = None
-        reference_digest = ""
-        reference_key = ""
+    index = {id(s): 0 for s in sessions}
+    total = {
+        id(s): sum(1 for n in s.plan.n_values for k in s.keys if s.plan.measured(SPECS[k], n))
+        for s in sessions
+    }
+    for n in sorted({n for s in sessions for n in s.plan.n_values}):
         timing: list[_Timing] = []
         at_n: list[Event] = []
-        for impl in impls:
-            spec = impl.spec
-            cell: Event = {"type": "cell", "env": plan.env, "impl": spec.key, "n": n}
-            at_n.append(cell)
-            if not plan.measured(spec, n):
-                cell.update(status="skipped", reason=f"loop capped at n={plan.loop_max_n}")
-                continue
-            index += 1
-            cell.update(index=index, total=total)
-            emit(
-                {
-                    "type": "start",
-                    "env": plan.env,
-                    "impl": spec.key,
-                    "n": n,
-                    "index": index,
-                    "total": total,
-                }
-            )
-            try:
-                value, number, reps, warmup = prepare_cell(
-                    impl.func, n, plan.budget, smoke=plan.smoke
-                )
-            except Exception as exc:  # recorded and reported; the verdict becomes False
-                cell.update(status="error", error=f"{type(exc).__name__}: {exc}")
-                continue
-            if not reference_key:
-                reference, reference_key = value, spec.key
-                reference_digest = digest(value)
-            equal = bool(value == reference)
-            cell.update(
-                status="ok",
-                number=number,
-                warmup_s=warmup,
-                equal=equal,
-                reference=reference_key,
-                digest=reference_digest if equal else digest(value),
-                bits=int(value).bit_length(),  # type: ignore[call-overload]
-            )
-            del value
-            timing.append(_Timing(impl, cell, number, reps))
-        del reference
+        for session in (s for s in sessions if n in s.plan.n_values):
+            plan = session.plan
+            for key in session.keys:
+                cell: Event = {"type": "cell", "env": plan.env, "impl": key, "n": n}
+                at_n.append(cell)
+                if not plan.measured(SPECS[key], n):
+                    cell.update(status="skipped", reason=f"loop capped at n={plan.loop_max_n}")
+                    continue
+                index[id(session)] += 1
+                where = {"index": index[id(session)], "total": total[id(session)]}
+                cell.update(where)
+                emit({"type": "start", "env": plan.env, "impl": key, "n": n, **where})
+                try:
+                    fields = session.prepare(key, n)
+                except Exception as exc:  # recorded and reported; the verdict becomes False
+                    cell.update(status="error", error=_error_text(exc))
+                    continue
+                reps = fields.pop("planned_reps")
+                cell.update(status="ok", **fields)
+                timing.append(_Timing(session, cell, cell["number"], reps))
         rounds = max((t.reps for t in timing), default=0)
-        emit({"type": "rounds", "env": plan.env, "n": n, "rounds": rounds})
+        envs = list(dict.fromkeys(t.cell["env"] for t in timing))
+        emit({"type": "rounds", "envs": envs, "n": n, "rounds": rounds})
         for round_ in range(rounds):
             for t in timing:
                 if round_ >= t.reps or t.cell["status"] != "ok":
                     continue
                 try:
-                    t.times.append(_time_batch(t.impl.func, n, t.number) / t.number)
+                    t.times.append(t.session.time(t.cell["impl"], n, t.number))
                 except Exception as exc:  # as above
-                    t.cell.update(status="error", error=f"{type(exc).__name__}: {exc}")
+                    t.cell.update(status="error", error=_error_text(exc))
+        for session in sessions:
+            with contextlib.suppress(Exception):  # a lost session: its cells already say so
+                session.end()
         for t in timing:
             if t.cell["status"] == "ok":
                 s = summarize(t.times)
@@ -324,16 +398,7 @@ def environment_info() -> Event:
     return info
 
 
-def run_in_pyodide() -> None:
-    """Entry point inside Pyodide: the Node runner registers ``prf_bridge`` (plan, emit)."""
-    import prf_bridge
-
-    plan = Plan.from_json(str(prf_bridge.plan))
-
-    def emit(event: Event) -> None:
-        prf_bridge.emit(json.dumps(event))
-
-    impls = discover(plan.impls)
-    emit(environment_info())
-    run_sweep(plan, impls, emit)
-    emit({"type": "done", "env": plan.env})
+def pyodide_session(plan_json: str) -> Session:
+    """Inside Pyodide: the session the Node runner hands each command line to."""
+    plan = Plan.from_json(plan_json)
+    return Session(plan, discover(plan.impls))

@@ -1,7 +1,9 @@
-"""The host side of the in-Pyodide measurements: one Node process per runtime, JSON back."""
+"""The host side of the in-Pyodide measurements: one Node process per runtime, which the host
+drives command by command (:class:`NodeSession`), JSON lines both ways."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fib_benchmark.measure import Event, Plan
+from fib_benchmark.measure import Event, Plan, RemoteError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RUNNER = PACKAGE_DIR / "pyodide" / "run.mjs"
@@ -95,50 +97,128 @@ def parse_line(line: str) -> Event | None:
     return event if isinstance(event, dict) and "type" in event else None
 
 
-def run_runtime(
-    node: str,
-    runtime: Runtime,
-    wheels: Sequence[Path],
-    plan: Plan,
-    on_event: Callable[[Event], None],
-) -> list[Event]:
-    """Runs the plan in one Pyodide runtime; every event goes to ``on_event`` as it arrives."""
-    config = {
-        "pyodide_dir": str(runtime.dir),
-        "wheels": [str(w) for w in wheels],
-        "package_dir": str(PACKAGE_DIR),
-        "plan": plan.to_json(),
-    }
-    events: list[Event] = []
-    with tempfile.TemporaryDirectory(prefix="fib-benchmark-") as tmp:
-        config_path = Path(tmp) / "config.json"
-        config_path.write_text(json.dumps(config))
+class NodeSession:
+    """A :class:`fib_benchmark.measure.Session` inside Pyodide under Node, as the sweep sees it.
+
+    Started, the runner loads the runtime and the wheels and reports ("runner", "env" events,
+    passed to ``on_event`` and kept in ``events``) until it is ready; then each
+    :meth:`prepare` and :meth:`time` is one command line to its stdin and one reply line from
+    its stdout. An error in the implementation comes back as that call's exception; if the
+    process is gone, every call raises, and ``failure`` says why.
+    """
+
+    def __init__(
+        self,
+        node: str,
+        runtime: Runtime,
+        wheels: Sequence[Path],
+        plan: Plan,
+        on_event: Callable[[Event], None],
+    ) -> None:
+        self.runtime = runtime
+        self.plan = plan
+        self.events: list[Event] = []
+        self.failure: str | None = None
+        self._on_event = on_event
+        self._tmp = tempfile.TemporaryDirectory(prefix="fib-benchmark-")
+        config_path = Path(self._tmp.name) / "config.json"
+        config_path.write_text(
+            json.dumps(
+                {
+                    "pyodide_dir": str(runtime.dir),
+                    "wheels": [str(w) for w in wheels],
+                    "package_dir": str(PACKAGE_DIR),
+                    "plan": plan.to_json(),
+                }
+            )
+        )
         # cwd in a scratch dir: nothing the runtime might write lands in the repository.
-        with subprocess.Popen(
+        self._proc = subprocess.Popen(
             [node, str(RUNNER), str(config_path)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            cwd=tmp,
-        ) as proc:
-            assert proc.stdout is not None and proc.stderr is not None
-            err_stream = proc.stderr
-            err_lines: list[str] = []
-            reader = threading.Thread(target=lambda: err_lines.extend(err_stream), daemon=True)
-            reader.start()
-            for line in proc.stdout:
-                event = parse_line(line)
-                if event is None:
-                    if line.strip():
-                        print(f"  [{runtime.env}] {line.rstrip()}", file=sys.stderr)
-                    continue
-                events.append(event)
-                on_event(event)
-            code = proc.wait()
-            reader.join()
-    stderr = "".join(err_lines)
-    done = any(e["type"] == "done" for e in events)
-    if code != 0 or not done:
-        tail = "\n".join(stderr.strip().splitlines()[-25:])
-        raise RuntimeError(f"the Pyodide {runtime.version} run failed (exit {code}):\n{tail}")
-    return events
+            bufsize=1,
+            cwd=self._tmp.name,
+        )
+        assert self._proc.stderr is not None
+        err_stream = self._proc.stderr
+        self._err_lines: list[str] = []
+        self._reader = threading.Thread(
+            target=lambda: self._err_lines.extend(err_stream), daemon=True
+        )
+        self._reader.start()
+        ready = self._next("ready")
+        self.keys: list[str] = [str(k) for k in ready["impls"]]
+
+    def _lost(self, why: str) -> RuntimeError:
+        if self.failure is None:
+            code = self._proc.poll()
+            if code is None:
+                self._proc.kill()
+                code = self._proc.wait()
+            self._reader.join(timeout=5)
+            tail = "\n".join("".join(self._err_lines).strip().splitlines()[-25:])
+            self.failure = (
+                f"the Pyodide {self.runtime.version} run failed ({why}, exit {code}):\n{tail}"
+            )
+        return RuntimeError(self.failure.splitlines()[0])
+
+    def _next(self, kind: str) -> Event:
+        """Reads stdout up to the next event of this kind; other events go to ``on_event``."""
+        if self.failure is not None:
+            raise RuntimeError(self.failure.splitlines()[0])
+        assert self._proc.stdout is not None
+        for line in self._proc.stdout:
+            event = parse_line(line)
+            if event is None:
+                if line.strip():
+                    print(f"  [{self.runtime.env}] {line.rstrip()}", file=sys.stderr)
+                continue
+            if event["type"] == kind:
+                return event
+            self.events.append(event)
+            self._on_event(event)
+        raise self._lost(f"no {kind!r} line: the runner ended")
+
+    def _call(self, command: Event) -> Any:
+        if self.failure is not None:
+            raise RuntimeError(self.failure.splitlines()[0])
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(json.dumps(command) + "\n")
+            self._proc.stdin.flush()
+        except OSError as exc:
+            raise self._lost(f"could not send a command: {exc}") from exc
+        reply = self._next("reply")
+        if not reply["ok"]:
+            raise RemoteError(reply["error"])
+        return reply["result"]
+
+    def prepare(self, key: str, n: int) -> Event:
+        result: Event = self._call({"op": "prepare", "impl": key, "n": n})
+        return result
+
+    def time(self, key: str, n: int, number: int) -> float:
+        return float(self._call({"op": "time", "impl": key, "n": n, "number": number}))
+
+    def end(self) -> None:
+        self._call({"op": "end"})
+
+    def close(self) -> None:
+        """Ends the runner (stdin closed: it exits) and removes its scratch directory."""
+        if self._proc.stdin is not None and not self._proc.stdin.closed:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()
+        try:
+            code = self._proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            code = self._proc.wait()
+        if code != 0 and self.failure is None:
+            self._lost("at its end")
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        self._reader.join(timeout=5)
+        self._tmp.cleanup()

@@ -1,16 +1,21 @@
-// Runs the benchmark's measuring loop inside one Pyodide runtime under Node.
+// Runs the benchmark's measuring code inside one Pyodide runtime under Node, driven by the host.
 //
 //   node run.mjs CONFIG.json
 //
 // CONFIG: {"pyodide_dir": ..., "wheels": [paths], "package_dir": <the fib_benchmark package>,
 //          "plan": <fib_benchmark.measure.Plan as JSON text>}
 // It loads the runtime, installs the wheels without micropip (unpackArchive into
-// site-packages), copies the fib_benchmark package in, and calls
-// fib_benchmark.measure.run_in_pyodide(). Every event that code emits is written to stdout as
-// one JSON line; Python's own stdout/stderr and all diagnostics go to stderr.
+// site-packages), copies the fib_benchmark package in and makes a
+// fib_benchmark.measure.Session for the plan. Then it writes to stdout, one JSON line each, a
+// "runner" event, the interpreter's "env" event and {"type": "ready", "impls": [...]}, and
+// answers every command line read from stdin (fib_benchmark.measure.Session.handle) with one
+// reply line, until stdin closes: the host interleaves these commands with its own
+// measurements and the other runtimes'. Python's own stdout/stderr and all diagnostics go to
+// stderr.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import readline from "node:readline";
 
 const require = createRequire(import.meta.url);
 const toStdout = (line) => fs.writeSync(1, line + "\n");
@@ -52,7 +57,7 @@ async function main() {
     }
   }
 
-  py.registerJsModule("prf_bridge", { plan: config.plan, emit: toStdout });
+  py.registerJsModule("prf_bridge", { plan: config.plan });
   toStdout(
     JSON.stringify({
       type: "runner",
@@ -64,12 +69,19 @@ async function main() {
   );
   py.runPython(
     [
-      "import sys",
+      "import json, sys",
       `sys.path.insert(0, ${JSON.stringify(pkgRoot)})`,
-      "from fib_benchmark.measure import run_in_pyodide",
-      "run_in_pyodide()",
+      "import prf_bridge",
+      "from fib_benchmark.measure import environment_info, pyodide_session",
+      "session = pyodide_session(str(prf_bridge.plan))",
     ].join("\n"),
   );
+  toStdout(py.runPython("json.dumps(environment_info())"));
+  toStdout(py.runPython("json.dumps({'type': 'ready', 'impls': session.keys})"));
+  const session = py.globals.get("session");
+  for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (line.trim()) toStdout(session.handle(line));
+  }
   return 0;
 }
 
