@@ -150,7 +150,7 @@ for (const [index, runtime] of manifest.runtimes.entries()) {
       assert.match(progress, new RegExp(`${so} \\(\\d+ KiB\\) compiled by the page in \\d+ ms`));
       assert.match(progress, new RegExp(`${so}: Pyodide loaded the page's compiled module`));
       assert.deepEqual(info.extensions, [{ path: extensions[0].path, from_page: true }]);
-      assert.match(progress, /warming \u2014 whole requests with every implementation, fast doubling at n = 10,000 and 100,000, addition loop at n = 10,000/);
+      assert.match(progress, /warming \u2014 whole requests with every implementation, fast doubling at n = 10,000 and 100,000, addition loop at n = 3,000/);
       assert.match(progress, /warming \u2014 \d+ rounds in \d+ ms; first call, first \u2192 last round: fib_python: .*; fib_pyrs: /);
       for (const name of ["fib_python", "fib_pyrs"]) {
         for (const [algorithm, sizes] of Object.entries(info.warm_up.n)) {

@@ -93,8 +93,11 @@ REPEAT_BUDGET_S = 1.0
 #: (not whole requests), each of the first requests after loading still set off 100-200 ms of
 #: optimizing compilation on the browser's background threads (per-thread CPU time; none with
 #: V8's dynamic tiering off), which on a 2-core machine ran beside the timed calls and could make
-#: fib_pyrs's 0.5 ms first call lose to fib_python's 1.7 ms.
-WARM_UP_N: dict[str, tuple[int, ...]] = {"doubling": (10_000, 100_000), "loop": (10_000,)}
+#: fib_pyrs's 0.5 ms first call lose to fib_python's 1.7 ms. The loop at 3,000 rather than
+#: 10,000: its calls run the same functions, and at 10,000 fib_python's six calls of a request
+#: (8 ms each, warm) were most of every round; with 3,000 a warm reload's warm-up took 95 ms
+#: instead of 150, and the first calls afterwards, the loop's at 10**5 included, did not change.
+WARM_UP_N: dict[str, tuple[int, ...]] = {"doubling": (10_000, 100_000), "loop": (3_000,)}
 #: At least this many rounds; then more while a round still makes some call faster by more than
 #: WARM_UP_GAIN (the optimized code arriving), for at most WARM_UP_MAX_S seconds in all.
 WARM_UP_MIN_ROUNDS = 3
