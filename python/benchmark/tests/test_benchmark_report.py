@@ -82,8 +82,21 @@ def test_speedups(results: Results) -> None:
     assert rows[("vs-gmp", "native, Python doubling")] == {100: 4.0, 1000: 4.0}
     assert rows[("vs-gmp", "Pyodide 0.21.3, Rust doubling")] == {100: 10.0, 1000: 10.0}
     assert not any(group == "native-vs-pyodide" and "native" in label for group, label in rows)
+    # The fixture's minima are 0.9x its medians, so the ratios by the minima are the same.
+    assert rows[("by-minima", "native / GMP")] == pytest.approx({100: 2.0, 1000: 2.0})
+    assert rows[("by-minima", "Pyodide 0.21.3 / native")] == pytest.approx({100: 5.0, 1000: 5.0})
     text = "\n".join(speedup_tables(speedups(results), results.n_values))
     assert "Rust vs Python" in text and "3.00x" in text
+
+
+def test_ratios_by_the_minima_use_the_fastest_repetitions(results: Results) -> None:
+    # One fast repetition in a slow cell: the minima's ratio follows it, the medians' does not.
+    cell = results.cell("pyodide-0.21.3", "rust-doubling", 1000)
+    assert cell is not None
+    cell["min_s"] = 2 * 1800.0  # native Rust doubling at 1000: min 1800, median 2000
+    rows = {(r.group, r.label): r.ratios for r in speedups(results)}
+    assert rows[("by-minima", "Pyodide 0.21.3 / native")][1000] == pytest.approx(2.0)
+    assert rows[("native-vs-pyodide", "Pyodide 0.21.3, Rust doubling")][1000] == 5.0
 
 
 def test_equality_ok(results: Results) -> None:

@@ -57,6 +57,11 @@ class Results:
         c = self.cell(env, impl, n)
         return float(c["median_s"]) if c is not None and c.get("status") == "ok" else None
 
+    def minimum(self, env: str, impl: str, n: int) -> float | None:
+        """The cell's fastest repetition (per call)."""
+        c = self.cell(env, impl, n)
+        return float(c["min_s"]) if c is not None and c.get("status") == "ok" else None
+
     @property
     def n_values(self) -> list[int]:
         return sorted({int(c["n"]) for c in self.cells})
