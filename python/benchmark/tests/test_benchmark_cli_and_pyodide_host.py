@@ -120,6 +120,8 @@ def test_parse_line() -> None:
 FAKE_RUNNER = """
 import json, sys
 print("Loading something")  # a line that is not an event
+if "--broken" in sys.argv[0]:
+    sys.exit("no runtime here")
 print(json.dumps({"type": "runner", "pyodide": "0.0", "load_s": 0.1}), flush=True)
 print(json.dumps({"type": "env", "python": "3.10.2"}), flush=True)
 print(json.dumps({"type": "ready", "impls": ["rust-doubling"]}), flush=True)
@@ -180,3 +182,14 @@ def test_a_lost_runner_fails_its_cells_and_the_sweep_goes_on(fake_runner: Path) 
     assert [(c["n"], c["status"]) for c in cells] == [(5, "ok"), (13, "error")]
     assert cells[0]["times_s"] == [0.25] * 3 and cells[0]["number"] == 2
     assert "run failed" in cells[1]["error"] and "exit 3" in str(session.failure)
+
+
+def test_a_runner_that_does_not_start_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = tmp_path / "runner--broken.py"
+    runner.write_text(FAKE_RUNNER)
+    monkeypatch.setattr(pyodide_host, "RUNNER", runner)
+    rt = Runtime.from_description(RUNTIMES[0])
+    with pytest.raises(RuntimeError, match=r"(?s)run failed.*exit 1.*no runtime here"):
+        NodeSession(sys.executable, rt, [], Plan(rt.env, (5,), 5), lambda e: None)

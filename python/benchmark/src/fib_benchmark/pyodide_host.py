@@ -149,7 +149,11 @@ class NodeSession:
             target=lambda: self._err_lines.extend(err_stream), daemon=True
         )
         self._reader.start()
-        ready = self._next("ready")
+        try:
+            ready = self._next("ready")
+        except RuntimeError:
+            self._tmp.cleanup()
+            raise RuntimeError(self.failure) from None  # the whole story, stderr's tail too
         self.keys: list[str] = [str(k) for k in ready["impls"]]
 
     def _lost(self, why: str) -> RuntimeError:
