@@ -26,6 +26,9 @@
 import { unpackSnapshot } from "./snapshot-format.mjs";
 
 const DRAWN_WAIT_MS = 1000;
+// How long the import waits for a page's extension module that has not arrived (a stalled fetch):
+// then Pyodide compiles the extension itself. The page's normally comes seconds early.
+const EXTENSION_WAIT_MS = 10_000;
 
 let Job = null; // webworker.Job once the runtime is ready
 let busy = false;
@@ -162,13 +165,20 @@ function expectPageExtensions(runtime) {
 
 // usePageExtensions, before the first import: waits for the page's modules (they normally came
 // long before; the wait also hands the worker's event loop the messages that arrived while Python
-// started, which no resolved `await` on the way here would). While it is in force, bytes equal to
-// those of a page's module get that module instead, and anything else compiles as usual. Returns
-// the paths of the page's modules used so far and a function that puts the constructor back.
+// started, which no resolved `await` on the way here would), at most EXTENSION_WAIT_MS. While it
+// is in force, bytes equal to those of a page's module get that module instead, and anything else
+// compiles as usual. Returns the paths of the page's modules used so far and a function that puts
+// the constructor back.
 async function usePageExtensions() {
+  let timer;
+  const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve(null), EXTENSION_WAIT_MS)));
   const settled = await Promise.all(
-    Array.from(pageExtensions, async ([path, { promise }]) => ({ path, compiled: await promise })),
+    Array.from(pageExtensions, async ([path, { promise }]) => ({
+      path,
+      compiled: await Promise.race([promise, timeout]),
+    })),
   );
+  clearTimeout(timer);
   const modules = settled.filter(({ compiled }) => compiled);
   const Native = WebAssembly.Module;
   const used = new Set();
