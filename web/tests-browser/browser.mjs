@@ -39,9 +39,37 @@ export async function launchFresh() {
   return { context, profile };
 }
 
+// Waits in the page until #status's data-state is one of `states`, or (runsAbove not null) the
+// page has recorded more than runsAbove runs; rejects after timeout ms. A MutationObserver sees
+// the change as it happens, and nothing polls: neither in the browser beside the worker's timed
+// calls, nor from Node (waitForSelector checks at growing intervals, up to 0.5 s in
+// playwright-core 1.64, which a start-up time would include).
+async function untilStatus(page, { states, runsAbove = null }, timeout) {
+  await page.evaluate(
+    ([states, runsAbove, timeout]) =>
+      new Promise((resolve, reject) => {
+        const status = document.querySelector("#status");
+        const done = () => states.includes(status.dataset.state) || (runsAbove !== null && window.fibApp.app.runs.length > runsAbove);
+        if (done()) return resolve();
+        const observer = new MutationObserver(() => {
+          if (!done()) return;
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve();
+        });
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`not within ${timeout} ms; status: ${status.textContent}`));
+        }, timeout);
+        observer.observe(status, { attributes: true, attributeFilter: ["data-state"] });
+      }),
+    [states, runsAbove, timeout],
+  );
+}
+
 export async function waitForState(page, wanted, timeout = LOAD_TIMEOUT) {
   try {
-    await page.waitForSelector(`#status[data-state="${wanted}"]`, { timeout });
+    await untilStatus(page, { states: [wanted] }, timeout);
   } catch (error) {
     const progress = await page.textContent("#progress").catch(() => "?");
     const status = await page.textContent("#status").catch(() => "?");
@@ -59,33 +87,14 @@ export async function fillForm(page, { n, implementations = ["fib_python", "fib_
 
 // Fills the form, submits it and waits until the run has completed or the page shows an error;
 // returns {state: "complete" | "error", message: what the worker completed with, error: the
-// page's error text}. Waits without polling (Playwright's waitForFunction runs a callback in
-// every animation frame), so that nothing of the test's works in the browser beside the
-// worker's timed calls.
+// page's error text}.
 export async function submit(page, form, timeout) {
   await fillForm(page, form);
   const before = await page.evaluate(() => window.fibApp.app.runs.length);
   await page.click("#run");
-  await page.evaluate(
-    ([count, timeout]) =>
-      new Promise((resolve, reject) => {
-        const status = document.querySelector("#status");
-        const done = () => window.fibApp.app.runs.length > count || status.dataset.state === "error";
-        if (done()) return resolve();
-        const observer = new MutationObserver(() => {
-          if (!done()) return;
-          observer.disconnect();
-          clearTimeout(timer);
-          resolve();
-        });
-        const timer = setTimeout(() => {
-          observer.disconnect();
-          reject(new Error(`no result within ${timeout} ms; status: ${status.textContent}`));
-        }, timeout);
-        observer.observe(status, { attributes: true, attributeFilter: ["data-state"] });
-      }),
-    [before, timeout],
-  );
+  await untilStatus(page, { states: ["error"], runsAbove: before }, timeout).catch((error) => {
+    throw new Error(`no result: ${error.message}`, { cause: error });
+  });
   const state = await page.getAttribute("#status", "data-state");
   const message = state === "complete" ? JSON.parse(await page.textContent("#result")) : null;
   return { state, message, error: await page.textContent("#error") };
