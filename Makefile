@@ -13,7 +13,7 @@ WHERE ?= local trixie sid
 
 .PHONY: help setup lock wheels wheel-host wheel-python wheel-emscripten wheel-pyodide-314 sdist \
 	test-rust fuzz test-python test-pythons test-sdist test-pyodide reproducible test-web \
-	test-browser check-flake eval-flake store-layout benchmark benchmark-smoke webapp load check \
+	test-browser check-flake eval-flake store-layout benchmark benchmark-gmp-native benchmark-smoke webapp load check \
 	fresh-check clean
 
 help: ## Show this help
@@ -96,6 +96,9 @@ eval-flake: ## Evaluate every flake output to a derivation offline (stand-ins fo
 
 benchmark: wheels ## The main job: Python vs Rust, native and in Pyodide; table, JSON and plot (ARGS="--python python3.12 ...")
 	@$(CHECKS)/benchmark.sh $(ARGS)
+
+benchmark-gmp-native: wheels ## Rust's doubling against GMP built for this CPU from Debian's source (CPU=alderlake ...; ARGS as above)
+	@$(CHECKS)/gmp-native.sh $(if $(CPU),--cpu $(CPU)) $(ARGS)
 
 benchmark-smoke: wheels ## Every benchmark implementation at tiny n, once, and their agreement
 	@$(CHECKS)/benchmark.sh --smoke

@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from fib_benchmark.measure import (
     Session,
     digest,
     discover,
+    mapped_library,
     measure_cell,
     run_sweep,
 )
@@ -369,3 +371,18 @@ def test_discover_skips_missing_gmpy2(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(importlib, "import_module", fake_import)
     assert discover(["gmp"]) == []
+
+
+def test_mapped_library_reads_the_first_mapping_of_that_name(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    maps.write_text(
+        "7f00-7f01 r--p 00000000 00:00 0 \n"  # anonymous: no path
+        "7f01-7f02 r--p 00000000 fe:01 12 /usr/lib/libgmpxx.so.4 \n"
+        "7f02-7f03 r-xp 00000000 fe:01 34 /site/gmpy2.libs/libgmp-a6f47472.so.10.5.0\n"
+        "7f03-7f04 r-xp 00000000 fe:01 35 /usr/lib/libgmp.so.10\n"
+    )
+    # libgmpxx is another library: the name must end at ".so" or at auditwheel's "-HASH".
+    assert mapped_library("libgmp", str(maps)) == "/site/gmpy2.libs/libgmp-a6f47472.so.10.5.0"
+    assert mapped_library("libgmpxx", str(maps)) == "/usr/lib/libgmpxx.so.4"
+    assert mapped_library("libmpfr", str(maps)) is None
+    assert mapped_library("libgmp", str(tmp_path / "missing")) is None

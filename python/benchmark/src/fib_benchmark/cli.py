@@ -368,8 +368,11 @@ def run(args: argparse.Namespace) -> int:
     mem = machine.get("memory_bytes")
     load = machine.get("load_average_start")
     packages = native_info["packages"]
+    library = native_info.get("gmp_library")
     gmp = (
-        f"gmpy2 {packages['gmpy2']} ({native_info.get('gmp')})"
+        f"gmpy2 {packages['gmpy2']} ({native_info.get('gmp')}"
+        + (f", {library.replace(str(Path.home()), '~', 1)}" if library else "")
+        + ")"
         if packages.get("gmpy2")
         else "gmpy2 not installed: no GMP reference column"
     )

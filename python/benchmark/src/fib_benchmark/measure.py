@@ -30,6 +30,7 @@ import gc
 import hashlib
 import importlib
 import json
+import os
 import platform
 import sys
 import time
@@ -364,6 +365,22 @@ def run_sweep(sessions: Sequence[SessionLike], emit: Emit) -> list[Event]:
     return cells
 
 
+def mapped_library(name: str, maps: str = "/proc/self/maps") -> str | None:
+    """The file of the shared library ``name`` (``name.so...`` or, as auditwheel renames
+    bundled ones, ``name-HASH.so...``) this process mapped first (Linux), or None: which libgmp
+    gmpy2 runs on (its wheel bundles one; checks/gmp-native.sh swaps in another)."""
+    try:
+        with open(maps, encoding="utf-8") as f:
+            for line in f:
+                path = line.split(maxsplit=5)[5:]
+                base = os.path.basename(path[0].strip()) if path else ""
+                if base.startswith((name + ".so", name + "-")):
+                    return path[0].strip()
+    except OSError:
+        pass
+    return None
+
+
 def environment_info() -> Event:
     """Versions of the interpreter and of the measured distributions, from inside it."""
     from importlib import metadata
@@ -387,6 +404,9 @@ def environment_info() -> Event:
         import gmpy2
 
         info["gmp"] = gmpy2.mp_version()
+        library = mapped_library("libgmp")
+        if library:
+            info["gmp_library"] = library
     except ImportError:
         pass
     try:
