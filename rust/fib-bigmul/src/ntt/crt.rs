@@ -12,6 +12,9 @@ pub(crate) struct GarnerConsts {
     pub prefix: [[u32; 4]; 4],
     /// inv[i] = (q0*...*q(i-1))^-1 mod qi, Montgomery form.
     pub inv: [u32; 4],
+    /// `prefix` and `inv` in Shoup's form (`Prime::shoup`), for the lanes.
+    pub prefix_shoup: [[[u32; 2]; 4]; 4],
+    pub inv_shoup: [[u32; 2]; 4],
 }
 
 impl GarnerConsts {
@@ -41,6 +44,8 @@ impl Garner {
             consts: GarnerConsts {
                 prefix: [[0; 4]; 4],
                 inv: [0; 4],
+                prefix_shoup: [[[0; 2]; 4]; 4],
+                inv_shoup: [[0; 2]; 4],
             },
             weight: [1, 0, 0, 0],
         };
@@ -51,8 +56,10 @@ impl Garner {
             let m = |x: u128| f.to_mont((x % f.p as u128) as u32);
             for j in 1..i {
                 g.consts.prefix[i][j] = m(g.weight[j]);
+                g.consts.prefix_shoup[i][j] = f.shoup(g.consts.prefix[i][j]);
             }
             g.consts.inv[i] = f.inv(m(g.weight[i]));
+            g.consts.inv_shoup[i] = f.shoup(g.consts.inv[i]);
         }
         g
     }

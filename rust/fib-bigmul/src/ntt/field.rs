@@ -51,6 +51,13 @@ impl Prime {
         u.min(u.wrapping_sub(self.p))
     }
 
+    /// Shoup's form of the Montgomery-form multiplier `m`: its plain value w and
+    /// floor(w 2^32 / p), for `Lanes::mul_shoup` (x * w mod p, for a plain x < 2^32).
+    pub fn shoup(self, m: u32) -> [u32; 2] {
+        let w = self.reduce(m as u64);
+        [w, (((w as u64) << 32) / self.p as u64) as u32]
+    }
+
     /// a + b mod p for a, b < p.
     #[inline(always)]
     pub fn add(self, a: u32, b: u32) -> u32 {

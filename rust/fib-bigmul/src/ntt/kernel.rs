@@ -40,9 +40,8 @@ pub(crate) fn transform<V: Lanes>(
     let n = x.len();
     assert!(n.is_power_of_two() && n >= LEAF);
     assert!(y.as_ref().is_none_or(|y| y.len() == n));
-    // x * k / 2^32 by Shoup's method: k as a plain value.
-    let kp = f.reduce(k as u64);
-    let kq = (((kp as u64) << 32) / f.p as u64) as u32;
+    // x * k / 2^32 by Shoup's method.
+    let [kp, kq] = f.shoup(k);
     let k = (V::splat(kp), V::splat(kq));
     let leaves = n / LEAF;
     let height = leaves.trailing_zeros();
@@ -412,21 +411,25 @@ pub(crate) fn garner_digits<V: Lanes>(g: &GarnerConsts, r0: &[u32], rest: &mut [
 #[inline(always)]
 fn digit_pass<V: Lanes, const K: usize>(g: &GarnerConsts, d: [&[u32]; K], r: &mut [u32]) {
     let c = Consts::<V>::new(PRIMES[K]);
-    let inv = V::splat(g.inv[K]);
+    // The multipliers are constants: Shoup's products, two multiplications fewer than
+    // Montgomery's (in SIMD128, two of the costly `extmul`s).
+    let splat2 = |[w, q]: [u32; 2]| (V::splat(w), V::splat(q));
+    let inv = splat2(g.inv_shoup[K]);
     // Plain loops, not array::map: with JavaScript exceptions (Pyodide 0.21.3) a call that
     // may unwind goes through a JavaScript trampoline, which cannot pass v128 values.
-    let mut pre = [V::splat(0); 4];
-    for (p, &q) in pre.iter_mut().zip(&g.prefix[K]).take(K).skip(1) {
-        *p = V::splat(q);
+    let mut pre = [(V::splat(0), V::splat(0)); 4];
+    for (p, &q) in pre.iter_mut().zip(&g.prefix_shoup[K]).take(K).skip(1) {
+        *p = splat2(q);
     }
     let n = r.len();
     let mut i = 0;
     while i + V::W <= n {
         let mut s = V::load(&d[0][i..]);
-        for j in 1..K {
-            s = c.add(s, c.mul(V::load(&d[j][i..]), pre[j]));
+        for (j, &(w, q)) in pre.iter().enumerate().take(K).skip(1) {
+            s = c.add(s, V::load(&d[j][i..]).mul_shoup(w, q, &c));
         }
-        c.mul(c.sub(V::load(&r[i..]), s), inv).store(&mut r[i..]);
+        let x = c.sub(V::load(&r[i..]), s);
+        x.mul_shoup(inv.0, inv.1, &c).store(&mut r[i..]);
         i += V::W;
     }
     for i in i..n {

@@ -67,14 +67,7 @@ impl Twiddles {
         };
         // bitrev12(h1 * 64 + h0) = bitrev6(h0) * 64 + bitrev6(h1).
         let fine = |root: u32| [table(root, FINE_BITS, FINE_BITS), table(root, 0, FINE_BITS)];
-        let shoup = |mont: &[u32]| -> Vec<[u32; 2]> {
-            mont.iter()
-                .map(|&m| {
-                    let w = f.reduce(m as u64); // plain value
-                    [w, (((w as u64) << 32) / f.p as u64) as u32]
-                })
-                .collect()
-        };
+        let shoup = |mont: &[u32]| -> Vec<[u32; 2]> { mont.iter().map(|&m| f.shoup(m)).collect() };
         let fwd_coarse = table(omega, INDEX_BITS - SPLIT_BITS, SPLIT_BITS);
         let inv_coarse = table(omega_inv, INDEX_BITS - SPLIT_BITS, SPLIT_BITS);
         Twiddles {
