@@ -411,8 +411,8 @@ pub(crate) fn garner_digits<V: Lanes>(g: &GarnerConsts, r0: &[u32], rest: &mut [
 #[inline(always)]
 fn digit_pass<V: Lanes, const K: usize>(g: &GarnerConsts, d: [&[u32]; K], r: &mut [u32]) {
     let c = Consts::<V>::new(PRIMES[K]);
-    // The multipliers are constants: Shoup's products, two multiplications fewer than
-    // Montgomery's (in SIMD128, two of the costly `extmul`s).
+    // Constant multipliers: Shoup's products, 4 multiplications where Montgomery's take 6
+    // (AVX2: 2 vpmuludq + 2 vpmulld for 6 vpmuludq; SIMD128: 2 extmuls fewer, of 4).
     let splat2 = |[w, q]: [u32; 2]| (V::splat(w), V::splat(q));
     let inv = splat2(g.inv_shoup[K]);
     // Plain loops, not array::map: with JavaScript exceptions (Pyodide 0.21.3) a call that
