@@ -5,7 +5,7 @@
 use crate::Error;
 use std::alloc::Layout;
 
-/// Element types whose all-zero bytes are a valid value.
+/// Element types whose all-zero bytes are a valid value (and any other bytes too).
 pub(crate) trait Zeroable: Copy {}
 impl Zeroable for u32 {}
 impl Zeroable for u64 {}
@@ -57,4 +57,92 @@ pub(crate) fn reserve<T>(v: &mut Vec<T>, len: usize) -> Result<(), Error> {
     v.try_reserve_exact(more).map_err(|_| Error::OutOfMemory {
         bytes: len.saturating_mul(core::mem::size_of::<T>()),
     })
+}
+
+/// Gives the kernel back the memory pages that lie wholly in `buf[..to]` and were not given
+/// back by a call up to `from`, in a buffer whose elements `..to` are dead (read no more
+/// before they are overwritten): they stop counting towards the process's resident memory
+/// until written again. A caller walks a buffer with increasing bounds, each call's `to` the
+/// next one's `from`, and every page goes once. A large product releases its residues as the
+/// carry pass consumes them and an operand as it is loaded, so that the next buffer grows
+/// into the room the last one leaves (see `ntt::split`).
+///
+/// Linux only: madvise(MADV_DONTNEED), after which private anonymous pages read as zeros
+/// (any other mapping keeps its bytes); both are valid values of a `Zeroable`. Elsewhere,
+/// nothing happens.
+pub(crate) fn release<T: Zeroable>(buf: &mut [T], from: usize, to: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        let size = core::mem::size_of::<T>();
+        let page = page_size();
+        let base = buf.as_mut_ptr() as usize;
+        let end = base + core::mem::size_of_val(&buf[..to]);
+        // From the page `from` is in (a call up to `from` kept it: it reached past `from`),
+        // unless that page starts before the buffer, to the last page boundary in `..to`.
+        let lo = (base + from.min(to) * size) / page * page;
+        let lo = lo.max(base.next_multiple_of(page));
+        let hi = end / page * page;
+        if hi > lo {
+            // SAFETY: [lo, hi) is whole pages inside `buf`, which the caller holds mutably and
+            // whose contents there are dead; afterwards they read as zeros or as before, both
+            // valid `T`s. An error (e.g. locked pages) only leaves the pages resident.
+            unsafe { libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_DONTNEED) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (buf, from, to);
+}
+
+/// The kernel's page size (sysconf), read once.
+#[cfg(target_os = "linux")]
+fn page_size() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static PAGE: AtomicUsize = AtomicUsize::new(0);
+    match PAGE.load(Ordering::Relaxed) {
+        0 => {
+            // SAFETY: sysconf reads a constant of the system.
+            let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+            let p = if p > 0 { p as usize } else { 4096 };
+            PAGE.store(p, Ordering::Relaxed);
+            p
+        }
+        p => p,
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// A walk in uneven steps gives back exactly the whole pages inside the walked prefix,
+    /// each once: they read as zeros, everything else keeps its value.
+    #[test]
+    fn release_gives_back_whole_pages_only() {
+        let page = page_size();
+        // Larger than glibc's mmap threshold: a private anonymous mapping of its own, whose
+        // released pages read as zeros. Offset by 3 so the buffer starts inside a page.
+        let mut block = zeroed::<u32>(64 * page).unwrap();
+        let buf = &mut block[3..];
+        for (i, x) in buf.iter_mut().enumerate() {
+            *x = i as u32 | 1;
+        }
+        let end = buf.len() - 1000; // the walk stops inside a page
+        let mut from = 0;
+        for step in [1usize, 700, 1023, 5000, 3, 9000].iter().cycle() {
+            let to = end.min(from + step);
+            release(buf, from, to);
+            from = to;
+            if to == end {
+                break;
+            }
+        }
+        let base = buf.as_ptr() as usize;
+        let first = base.next_multiple_of(page);
+        let last = (base + end * 4) / page * page;
+        for (i, &x) in buf.iter().enumerate() {
+            let at = base + i * 4;
+            let gone = at >= first && at + 4 <= last;
+            assert_eq!(x, if gone { 0 } else { i as u32 | 1 }, "element {i}");
+        }
+    }
 }

@@ -5,6 +5,8 @@
 use super::{field::Prime, PRIMES};
 use crate::arch::Kernels;
 use crate::Limb;
+#[cfg(any(target_pointer_width = "64", test))]
+use core::mem::MaybeUninit;
 
 /// The constants of the mixed-radix digits (`ntt::kernel::garner_digits`).
 pub(crate) struct GarnerConsts {
@@ -80,38 +82,73 @@ impl Garner {
     }
 }
 
-/// Writes the carried sum of the coefficients (residues r[k][i] of coefficient i modulo prime
-/// k) into `out`; coefficients past `out`'s length must be zero. r[1..] are overwritten with
-/// the mixed-radix digits.
-pub fn combine_into(out: &mut [Limb], r: &mut [&mut [u32]], bits: u32) {
+/// Appends to `out` (which has room for them) the `limbs` limbs of the carried sum of the
+/// coefficients (residues r[k][i] of coefficient i modulo prime k); coefficients past those
+/// limbs must be zero. r[1..] are overwritten with the mixed-radix digits.
+///
+/// `out`'s new pages become resident only as they are written. With `release` (64-bit
+/// targets), the carry pass gives back the pages of the first two residue vectors as it
+/// consumes them (`mem::release`): 2 x 32 bits per coefficient of fewer than 64, room for the
+/// result to grow into instead of adding to the peak.
+pub fn combine(out: &mut Vec<Limb>, limbs: usize, r: &mut [&mut [u32]], bits: u32, release: bool) {
     let g = Garner::new(r.len());
-    // Coefficients that can be nonzero: those below the product's length.
-    let n = ((out.len() as u64 * crate::LIMB_BITS as u64).div_ceil(bits as u64) as usize)
-        .min(r[0].len());
-    {
-        let (r0, rest) = r.split_first_mut().expect("3 or 4 primes");
-        let mut rest: Vec<&mut [u32]> = rest.iter_mut().map(|x| &mut x[..n]).collect();
-        (Kernels::get().lanes().digits)(&g.consts, &r0[..n], &mut rest);
-    }
+    let n = digits(&g, limbs, r, bits);
+    let start = out.len();
     #[cfg(target_pointer_width = "64")]
-    match r.len() {
-        3 => carry::<3>(&g, out, r, n, bits),
-        _ => carry::<4>(&g, out, r, n, bits),
+    {
+        let slots = &mut out.spare_capacity_mut()[..limbs];
+        let written = match r.len() {
+            3 => carry::<3>(&g, r, n, bits, slots, release),
+            _ => carry::<4>(&g, r, n, bits, slots, release),
+        };
+        assert_eq!(written, limbs, "the carry pass writes every limb");
+        // SAFETY: the carry pass wrote slots 0..written after the old length, each once in
+        // order (slot w, then w + 1), and `written` is `limbs`; the capacity holds them.
+        unsafe { out.set_len(start + limbs) };
     }
     #[cfg(not(target_pointer_width = "64"))]
-    match r.len() {
-        3 => carry32::<3>(&g, out, r, n, bits),
-        _ => carry32::<4>(&g, out, r, n, bits),
+    {
+        let _ = release;
+        crate::mem::resize(out, start + limbs).expect("within capacity");
+        match r.len() {
+            3 => carry32::<3>(&g, &mut out[start..], r, n, bits),
+            _ => carry32::<4>(&g, &mut out[start..], r, n, bits),
+        }
     }
 }
 
-/// Adds up x_i * 2^(i*bits) (64-bit targets, where u128 arithmetic is native): after each
-/// coefficient the running sum's low `bits` bits are
-/// final; they are appended to a bit buffer that is written out a limb at a time.
+/// The mixed-radix digits in place (r[1..]) of the coefficients that can be nonzero in a
+/// result of `limbs` limbs; returns how many that is.
+fn digits(g: &Garner, limbs: usize, r: &mut [&mut [u32]], bits: u32) -> usize {
+    let n =
+        ((limbs as u64 * crate::LIMB_BITS as u64).div_ceil(bits as u64) as usize).min(r[0].len());
+    let (r0, rest) = r.split_first_mut().expect("3 or 4 primes");
+    let mut rest: Vec<&mut [u32]> = rest.iter_mut().map(|x| &mut x[..n]).collect();
+    (Kernels::get().lanes().digits)(&g.consts, &r0[..n], &mut rest);
+    n
+}
+
+/// Coefficients per release of consumed residues in [`combine`]: 32 KiB of each residue
+/// vector, at most 56 KiB of result; the result outgrows the released room by at most that
+/// much, and a product of 2^16 coefficients makes 16 madvise calls.
 #[cfg(any(target_pointer_width = "64", test))]
-fn carry<const N: usize>(g: &Garner, out: &mut [Limb], r: &[&mut [u32]], n: usize, bits: u32) {
-    let r: &[&mut [u32]; N] = r.try_into().expect("N residue vectors");
-    let r: [&[u32]; N] = core::array::from_fn(|k| &r[k][..n]);
+const RELEASE_CHUNK: usize = 8192;
+
+/// Adds up x_i * 2^(i*bits) (64-bit targets, where u128 arithmetic is native) for the first
+/// `n` coefficients of the digits in `r`, writes the sum's limbs into `out`'s slots in order,
+/// all of them, and returns how many that was. After each coefficient the running sum's low
+/// `bits` bits are final; they are appended to a bit buffer that is written out a limb at a
+/// time. With `release`, gives back the pages of the first two digit vectors as it goes
+/// (they are dead afterwards).
+#[cfg(any(target_pointer_width = "64", test))]
+fn carry<const N: usize>(
+    g: &Garner,
+    r: &mut [&mut [u32]],
+    n: usize,
+    bits: u32,
+    out: &mut [MaybeUninit<Limb>],
+    release: bool,
+) -> usize {
     let lb = crate::LIMB_BITS;
     let mask = (1u128 << bits) - 1;
     // The running sum above the bits already emitted (< 2^125).
@@ -122,47 +159,64 @@ fn carry<const N: usize>(g: &Garner, out: &mut [Limb], r: &[&mut [u32]], n: usiz
     let mut cur_bits = 0u32;
     let mut w = 0; // next limb to write
     let mut i = 0;
+    let step = if release { RELEASE_CHUNK } else { n };
     while w < out.len() {
-        if i < n {
-            let mut v = [0u32; 4];
-            for (vk, rk) in v.iter_mut().zip(&r) {
-                *vk = rk[i];
+        // Up to the next release (past the last coefficient, to the end: only its carry is
+        // left to drain).
+        let (from, end) = (i, if i < n { n.min(i + step) } else { usize::MAX });
+        {
+            let r: &[&mut [u32]; N] = (&*r).try_into().expect("N residue vectors");
+            let r: [&[u32]; N] = core::array::from_fn(|k| &r[k][..n]);
+            while w < out.len() && i < end {
+                if i < n {
+                    let mut v = [0u32; 4];
+                    for (vk, rk) in v.iter_mut().zip(&r) {
+                        *vk = rk[i];
+                    }
+                    acc += g.value::<N>(&v);
+                }
+                i += 1;
+                let chunk = acc & mask;
+                // acc >>= bits on two u64 halves: bits < 64 keeps every shift in range (a u128
+                // shift by a variable amount must also handle >= 64).
+                let (lo, hi) = (acc as u64, (acc >> 64) as u64);
+                acc = ((hi >> bits) as u128) << 64
+                    | ((lo >> bits) | (hi << 1 << (63 - bits))) as u128;
+                if lb == 64 {
+                    // 64-bit limbs: a chunk (< 64 bits) completes at most one limb.
+                    let chunk = chunk as u64;
+                    let filled = cur as u64 | chunk << cur_bits;
+                    if cur_bits + bits >= 64 {
+                        out[w].write(filled as Limb);
+                        w += 1;
+                        // cur_bits > 0 here (bits < 64), so the shift is in range.
+                        cur = (chunk >> (64 - cur_bits)) as u128;
+                        cur_bits = cur_bits + bits - 64;
+                    } else {
+                        cur = filled as u128;
+                        cur_bits += bits;
+                    }
+                } else {
+                    cur |= chunk << cur_bits;
+                    cur_bits += bits;
+                    // 32-bit limbs: a chunk can complete two.
+                    while cur_bits >= lb && w < out.len() {
+                        out[w].write(cur as Limb);
+                        w += 1;
+                        cur >>= lb;
+                        cur_bits -= lb;
+                    }
+                }
             }
-            acc += g.value::<N>(&v);
-            i += 1;
-        } // past the last coefficient only its carry is left to drain
-        let chunk = acc & mask;
-        // acc >>= bits on two u64 halves: bits < 64 keeps every shift in range (a u128 shift
-        // by a variable amount must also handle >= 64).
-        let (lo, hi) = (acc as u64, (acc >> 64) as u64);
-        acc = ((hi >> bits) as u128) << 64 | ((lo >> bits) | (hi << 1 << (63 - bits))) as u128;
-        if lb == 64 {
-            // 64-bit limbs: a chunk (< 64 bits) completes at most one limb.
-            let chunk = chunk as u64;
-            let filled = cur as u64 | chunk << cur_bits;
-            if cur_bits + bits >= 64 {
-                out[w] = filled as Limb;
-                w += 1;
-                // cur_bits > 0 here (bits < 64), so the shift is in range.
-                cur = (chunk >> (64 - cur_bits)) as u128;
-                cur_bits = cur_bits + bits - 64;
-            } else {
-                cur = filled as u128;
-                cur_bits += bits;
-            }
-        } else {
-            cur |= chunk << cur_bits;
-            cur_bits += bits;
-            // 32-bit limbs: a chunk can complete two.
-            while cur_bits >= lb && w < out.len() {
-                out[w] = cur as Limb;
-                w += 1;
-                cur >>= lb;
-                cur_bits -= lb;
+        }
+        if release && from < n {
+            for x in r.iter_mut().take(2) {
+                crate::mem::release(x, from, end);
             }
         }
     }
     debug_assert!(acc == 0 && cur == 0, "the product fits its limbs");
+    w
 }
 
 /// `carry` for 32-bit limbs without u128 arithmetic, which 32-bit targets (wasm32) emulate
@@ -301,11 +355,15 @@ mod tests {
                     let words = (n * bits as usize + 128).div_ceil(64);
                     let mut r: Vec<Vec<u32>> = res.clone();
                     let mut r: Vec<&mut [u32]> = r.iter_mut().map(|v| v.as_mut_slice()).collect();
-                    let mut want = vec![0 as Limb; words * 64 / crate::LIMB_BITS as usize];
-                    match primes {
-                        3 => carry::<3>(&g, &mut want, &r, n, bits),
-                        _ => carry::<4>(&g, &mut want, &r, n, bits),
-                    }
+                    let limbs = words * 64 / crate::LIMB_BITS as usize;
+                    let mut want = vec![MaybeUninit::<Limb>::uninit(); limbs];
+                    let written = match primes {
+                        3 => carry::<3>(&g, &mut r, n, bits, &mut want, false),
+                        _ => carry::<4>(&g, &mut r, n, bits, &mut want, false),
+                    };
+                    assert_eq!(written, limbs);
+                    // SAFETY: the carry pass wrote all `written` = `limbs` slots.
+                    let want: Vec<Limb> = want.iter().map(|l| unsafe { l.assume_init() }).collect();
                     #[allow(clippy::unnecessary_cast)] // Limb is u32 on 32-bit targets
                     let want: Vec<u32> = want
                         .iter()

@@ -27,7 +27,7 @@ mod twiddles;
 use std::sync::OnceLock;
 
 use crate::arch::Kernels;
-use crate::mem::zeroed;
+use crate::mem::{reserve, zeroed};
 use crate::{Error, Limb};
 pub(crate) use crt::GarnerConsts;
 pub(crate) use field::Prime;
@@ -45,6 +45,12 @@ pub(crate) const PRIMES: [Prime; 4] = [
     Prime::new(63 * (1 << 25) + 1), // 2113929217
 ];
 
+/// Residues of at least this many bytes give pages back during the carry pass
+/// (`crt::combine`) for the result to grow into: the doubling's largest squares, whose peak
+/// (its two numbers, the first square, the second's residues and result) was as high as its
+/// final product's. Below, the memory is small and the madvise calls would only cost time.
+const RELEASE_MIN_BYTES: usize = 1 << 19;
+
 /// Each prime's twiddles, built on first use: a process that only ever needs three primes
 /// never holds the fourth's tables (49 KiB on x86-64: 32 KiB of coarse twiddles, 16 KiB of Shoup forms).
 fn twiddles() -> impl Iterator<Item = &'static Twiddles> {
@@ -61,7 +67,8 @@ pub(crate) fn plan_len(a_bits: u64, b_bits: u64) -> Option<usize> {
 /// `a * b` (or `a^2` when `b` is `None`): `a.len() + b.len()` limbs, not normalized.
 ///
 /// The result is allocated only after the transform's scratch is freed: the residues (three
-/// transform lengths of u32) and the product are the peak of memory.
+/// or four transform lengths of u32) and the product are the peak of memory, less what the
+/// carry pass gives back for the largest (`RELEASE_MIN_BYTES`).
 ///
 /// # Panics
 /// If the product is too large for the transform (see [`fits`]).
@@ -131,9 +138,12 @@ pub(crate) fn product_of(a: Operand, mut b: Option<Operand>) -> Result<Vec<Limb>
         }
     }
     drop(scratch);
-    let mut out = zeroed::<Limb>(a_len + b_len)?;
+    // The largest products give residues' pages back as the result grows into them.
+    let release = residues.len() * 4 >= RELEASE_MIN_BYTES;
+    let mut out = Vec::new();
+    reserve(&mut out, a_len + b_len)?;
     let mut r: Vec<&mut [u32]> = residues.chunks_exact_mut(len).collect();
-    crt::combine_into(&mut out, &mut r, plan.bits);
+    crt::combine(&mut out, a_len + b_len, &mut r, plan.bits, release);
     Ok(out)
 }
 

@@ -12,18 +12,23 @@
 //!
 //! The work is about that of the full-length transform, but only half of the residues are
 //! alive at once: the first half's are carried into an m-bit number before the second half
-//! reuses their buffer, and the first operand is freed once loaded for the second half. For
-//! the doubling's last product (two operands of about m bits each, h bytes) the peak is the
-//! first half's carry: 2h (operands) + 2.4h (one half's residues, 4 x 32 bits per 53-bit
-//! coefficient) + h (its result), instead of the full transform's h (second operand) + 4.8h
-//! (residues) + 1.2h (scratch), or 4.8h + 2h (product) at its end.
+//! reuses their buffer. Pages move from buffer to buffer instead of adding up
+//! (`mem::release`): each carry pass gives back two residue vectors' pages as it consumes
+//! them, room for its result to grow into, and the second half gives back the first operand's
+//! pages as it loads it, room for those residues to come back. For the doubling's last
+//! product (two operands of about m bits each, h bytes) the peak is 5h, in either half's
+//! transforms: 2h of operands (or h of operand and h of the first half's result) + 2.4h of
+//! residues (4 x 32 bits per 53-bit coefficient) + 0.6h for the second operand's residues
+//! modulo one prime. Without the page moves it was 5.4h, at the end of the first carry and
+//! of the second load; the full transform's is h (second operand) + 4.8h (residues) + 1.2h
+//! (scratch), or 4.8h + 2h (product) at its end.
 
-use super::pack::{load, load_all};
+use super::pack::{load, load_all, load_all_releasing};
 use super::twiddles::{pointwise_scale, LOG_MAX_LEN};
 use super::{crt, twiddles, Operand, LOG_P, MAX_BITS, PRIMES};
 use crate::arch::{Kernels, LaneKernels};
 use crate::limbs::{add_assign_slice, add_small_slice, sub_assign_slice, sub_small_slice};
-use crate::mem::{resize, zeroed};
+use crate::mem::{reserve, resize, zeroed};
 use crate::{Error, Limb, LIMB_BITS};
 
 /// The shape of a split product: two transforms of length `len`, `bits` per coefficient.
@@ -91,8 +96,10 @@ fn residues(
     let len = plan.len;
     let (kernel, weight) = (kernels.transform, kernels.weight);
     let tables = twiddles().take(plan.primes);
-    load_all(r, len, a.limbs(), plan.bits);
-    drop(a);
+    match a {
+        Operand::Owned(mut a) => load_all_releasing(r, len, &mut a, plan.bits),
+        Operand::Borrowed(a) => load_all(r, len, a, plan.bits),
+    }
     let mut scratch = if b.is_some() {
         zeroed::<u32>(len)?
     } else {
@@ -162,9 +169,11 @@ pub(crate) fn product(a: Operand, b: Option<Operand>) -> Result<Vec<Limb>, Error
         let a_view = Operand::Borrowed(a.limbs());
         let b_view = b.as_ref().map(|b| Operand::Borrowed(b.limbs()));
         residues(&mut r, plan, a_view, b_view, kernels, None)?;
-        let mut u = zeroed::<Limb>(m + EXTRA)?;
+        let mut u = Vec::new();
+        reserve(&mut u, m + EXTRA)?;
         let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
-        crt::combine_into(&mut u, &mut rs, plan.bits);
+        // The second half faults only the two released residue vectors back in.
+        crt::combine(&mut u, m + EXTRA, &mut rs, plan.bits, true);
         u
     };
     fold_minus(&mut u, m);
@@ -174,9 +183,10 @@ pub(crate) fn product(a: Operand, b: Option<Operand>) -> Result<Vec<Limb>, Error
     let bias_log = bias_log(plan, a_len, b_len);
     let v = {
         residues(&mut r, plan, a, b, kernels, Some(bias_log))?;
-        let mut v = zeroed::<Limb>(m + EXTRA)?;
+        let mut v = Vec::new();
+        reserve(&mut v, m + EXTRA)?;
         let mut rs: Vec<&mut [u32]> = r.chunks_exact_mut(plan.len).collect();
-        crt::combine_into(&mut v, &mut rs, plan.bits);
+        crt::combine(&mut v, m + EXTRA, &mut rs, plan.bits, true);
         drop(rs);
         drop(r);
         let negative = remove_bias(&mut v, bias_log, plan);
