@@ -27,17 +27,15 @@ fn coefficients(a: &[Limb], bits: u32, range: Range<usize>, mut put: impl FnMut(
     let window = |bit: u64| -> u64 {
         let i = (bit / lb) as usize;
         if lb == 32 {
-            // Three 32-bit limbs in u64 arithmetic: 32-bit targets emulate u128 shifts.
+            // Three 32-bit limbs in u64 arithmetic: 32-bit targets emulate u128 shifts. The
+            // third limb's bits go in by two shifts, each below 64, so s = 0 needs no branch.
             let s = (bit % lb) as u32;
             #[allow(clippy::unnecessary_cast)] // Limb is u64 on 64-bit targets
-            let word = |k: usize| a.get(i + k).map_or(0, |&l| l as u64);
-            let lo = word(0) | word(1) << 32;
-            let v = if s == 0 {
-                lo
-            } else {
-                lo >> s | word(2) << (64 - s)
+            let [w0, w1, w2] = match a.get(i..i + 3) {
+                Some(&[w0, w1, w2]) => [w0 as u64, w1 as u64, w2 as u64],
+                _ => core::array::from_fn(|k| a.get(i + k).map_or(0, |&l| l as u64)),
             };
-            return v & mask;
+            return ((w0 | w1 << 32) >> s | (w2 << 32) << (32 - s)) & mask;
         }
         let w = if i + WINDOW <= a.len() {
             let mut w: u128 = 0;
