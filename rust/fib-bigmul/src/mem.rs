@@ -1,6 +1,7 @@
-//! Fallible allocation for the large buffers: a failed allocation becomes an [`Error`]
-//! instead of aborting the process (what `Vec` does), so a caller such as the Python
-//! extension can raise `MemoryError` and go on.
+//! The large buffers' memory: fallible allocation, where a failed allocation becomes an
+//! [`Error`] instead of aborting the process (what `Vec` does), so a caller such as the Python
+//! extension can raise `MemoryError` and go on; and [`release`], which gives dead pages back
+//! to the kernel while a buffer is still in use.
 
 use crate::Error;
 use std::alloc::Layout;
