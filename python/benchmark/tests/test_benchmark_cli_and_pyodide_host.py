@@ -116,7 +116,7 @@ def test_parse_line() -> None:
 
 
 # A stand-in for run.mjs (the real one needs Node and a runtime: `make benchmark-smoke` runs it):
-# the same lines on stdout, and a crash on request.
+# the same lines on stdout, and a crash or a hang on request.
 FAKE_RUNNER = """
 import json, sys
 print("Loading something")  # a line that is not an event
@@ -127,6 +127,9 @@ print(json.dumps({"type": "env", "python": "3.10.2"}), flush=True)
 print(json.dumps({"type": "ready", "impls": ["rust-doubling"]}), flush=True)
 for line in sys.stdin:
     c = json.loads(line)
+    if c["op"] == "prepare" and c["n"] == 7:
+        import time
+        time.sleep(3600)  # a runtime that never answers
     if c["op"] == "prepare" and c["n"] == 13:
         print("the runtime aborted", file=sys.stderr, flush=True)
         sys.exit(3)
@@ -166,6 +169,20 @@ def test_node_session_speaks_the_runner_protocol(fake_runner: Path) -> None:
             session.prepare("rust-doubling", 13)
         assert session.failure is not None and "the runtime aborted" in session.failure
         assert "exit 3" in session.failure
+        with pytest.raises(RuntimeError, match="run failed"):
+            session.time("rust-doubling", 5, 2)  # gone for good
+    finally:
+        session.close()
+
+
+def test_a_hung_runner_is_stopped_and_says_so(fake_runner: Path) -> None:
+    rt = Runtime.from_description(RUNTIMES[0])
+    session = NodeSession(sys.executable, rt, [], Plan(rt.env, (5,), 5), lambda e: None, 1.0)
+    try:
+        assert session.prepare("rust-doubling", 5) == {"number": 2, "planned_reps": 3}
+        with pytest.raises(RuntimeError, match=r"run failed \(no 'reply' line within 1 s: stopped"):
+            session.prepare("rust-doubling", 7)
+        assert session._proc.poll() is not None  # killed, not left running
         with pytest.raises(RuntimeError, match="run failed"):
             session.time("rust-doubling", 5, 2)  # gone for good
     finally:

@@ -37,6 +37,7 @@ from fib_benchmark.memory import MEMORY_IMPLS, measure_memory
 from fib_benchmark.memory import METHOD as MEMORY_METHOD
 from fib_benchmark.memory import available as memory_unavailable
 from fib_benchmark.pyodide_host import (
+    REPLY_TIMEOUT_S,
     NodeSession,
     Runtime,
     SetupError,
@@ -221,6 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-pyodide", action="store_true", help="measure natively only")
     p.add_argument("--node", default="node", help="Node executable (default: %(default)s)")
+    p.add_argument(
+        "--runner-timeout",
+        type=float,
+        default=REPLY_TIMEOUT_S,
+        metavar="SECONDS",
+        help="stop a Pyodide runner as hung when it takes longer than this to start or to answer "
+        "one command (default: %(default)g; raise it for n far above 10^7)",
+    )
     p.add_argument(
         "--expected-rustc",
         metavar="VERSION",
@@ -495,7 +504,9 @@ def run(args: argparse.Namespace) -> int:
         impls = tuple(k for k in args.impl if k != "gmp") if args.impl else None
         rt_plan = Plan(rt.env, tuple(n_values), args.pyodide_loop_max_n, budget, smoke, impls)
         try:
-            node = NodeSession(args.node, rt, pyodide_wheels[rt.version], rt_plan, say)
+            node = NodeSession(
+                args.node, rt, pyodide_wheels[rt.version], rt_plan, say, args.runner_timeout
+            )
         except RuntimeError as exc:
             failures.append(str(exc))
             say.note(f"ERROR: {exc}")

@@ -97,6 +97,12 @@ def parse_line(line: str) -> Event | None:
     return event if isinstance(event, dict) and "type" in event else None
 
 
+#: Seconds the runner may take to become ready or to answer one command before it is stopped
+#: as hung. The longest answers are seconds (loading a runtime; a warm-up at the largest n, e.g.
+#: Python's doubling of F(10^7) takes about 2 s a call in Pyodide); a hung runtime never answers.
+REPLY_TIMEOUT_S = 600.0
+
+
 class NodeSession:
     """A :class:`fib_benchmark.measure.Session` inside Pyodide under Node, as the sweep sees it.
 
@@ -104,7 +110,8 @@ class NodeSession:
     passed to ``on_event`` and kept in ``events``) until it is ready; then each
     :meth:`prepare` and :meth:`time` is one command line to its stdin and one reply line from
     its stdout. An error in the implementation comes back as that call's exception; if the
-    process is gone, every call raises, and ``failure`` says why.
+    process is gone, or sends nothing it waits for within ``reply_timeout`` seconds (it is then
+    killed), every call raises, and ``failure`` says why.
     """
 
     def __init__(
@@ -114,8 +121,11 @@ class NodeSession:
         wheels: Sequence[Path],
         plan: Plan,
         on_event: Callable[[Event], None],
+        reply_timeout: float = REPLY_TIMEOUT_S,
     ) -> None:
         self.runtime = runtime
+        self.reply_timeout = reply_timeout
+        self._timed_out = threading.Event()
         self.plan = plan
         self.events: list[Event] = []
         self.failure: str | None = None
@@ -170,21 +180,35 @@ class NodeSession:
         return RuntimeError(self.failure.splitlines()[0])
 
     def _next(self, kind: str) -> Event:
-        """Reads stdout up to the next event of this kind; other events go to ``on_event``."""
+        """Reads stdout up to the next event of this kind; other events go to ``on_event``.
+        A runner that sends none within ``reply_timeout`` seconds is killed (its stdout ends)."""
         if self.failure is not None:
             raise RuntimeError(self.failure.splitlines()[0])
         assert self._proc.stdout is not None
-        for line in self._proc.stdout:
-            event = parse_line(line)
-            if event is None:
-                if line.strip():
-                    print(f"  [{self.runtime.env}] {line.rstrip()}", file=sys.stderr)
-                continue
-            if event["type"] == kind:
-                return event
-            self.events.append(event)
-            self._on_event(event)
+        watchdog = threading.Timer(self.reply_timeout, self._stop_hung)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            for line in self._proc.stdout:
+                event = parse_line(line)
+                if event is None:
+                    if line.strip():
+                        print(f"  [{self.runtime.env}] {line.rstrip()}", file=sys.stderr)
+                    continue
+                if event["type"] == kind:
+                    return event
+                self.events.append(event)
+                self._on_event(event)
+        finally:
+            watchdog.cancel()
+        if self._timed_out.is_set():
+            raise self._lost(f"no {kind!r} line within {self.reply_timeout:g} s: stopped as hung")
         raise self._lost(f"no {kind!r} line: the runner ended")
+
+    def _stop_hung(self) -> None:
+        self._timed_out.set()
+        with contextlib.suppress(OSError):
+            self._proc.kill()
 
     def _call(self, command: Event) -> Any:
         if self.failure is not None:
